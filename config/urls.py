@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from motcua.api.api import api
+
+admin.site.site_header = _("motcua — Quản trị hệ thống một cửa")
+admin.site.site_title = _("motcua")
+admin.site.index_title = _("Quản trị")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("motcua.portal.urls")),
+]

@@ -1,0 +1,57 @@
+"""The JSON API (django-ninja): one NinjaAPI, routers per domain, one error mapping."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.common.errors import DomainError
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description=_("API của hệ thống một cửa: tra cứu thủ tục, hồ sơ."),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    return api.create_response(
+        request,
+        {
+            "code": "invalid_input",
+            "message": _("Dữ liệu gửi lên không hợp lệ."),
+            "details": {"errors": exc.errors},
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request,
+        {"code": "unauthorized", "message": _("Cần đăng nhập hoặc mã truy cập hợp lệ.")},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(
+        request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+    )
+
+
+@api.get("/health", tags=["system"], summary="Health check")
+def health(request: HttpRequest) -> dict:
+    return {"status": "ok"}
