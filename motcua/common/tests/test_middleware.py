@@ -1,0 +1,22 @@
+import pytest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cookie", "accept", "expected"),
+    [
+        (None, "en-US,en;q=0.9", "vi"),
+        ("en", "vi", "en"),
+        ("fr", "en", "vi"),
+        (None, None, "vi"),
+    ],
+)
+def test_language_is_vietnamese_unless_chosen(client, cookie, accept, expected):
+    if cookie:
+        client.cookies["django_language"] = cookie
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+
+    response = client.get("/api/v1/health", **headers)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == expected
