@@ -1,10 +1,23 @@
-"""Writes to the agency tree. The materialized path is kept here, not in save()."""
+"""Writes to the agency tree, counters and officers. The materialized path is kept here, not in
+save(); the admin and the commands create agencies, counters and officers through these."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
-from motcua.organizations.models import Agency
+from motcua.common.errors import Conflict, InvalidInput
+from motcua.organizations.models import Agency, AgencyKind, Counter, Membership, Role, User
+
+
+def _invalid(error: ValidationError, *, code: str) -> InvalidInput:
+    messages = error.messages
+    details = {"errors": error.message_dict} if hasattr(error, "error_dict") else {}
+    return InvalidInput(" ".join(messages), code=code, details=details)
 
 
 @transaction.atomic
@@ -17,26 +30,33 @@ def agency_create(
     **fields,
 ) -> Agency:
     agency = Agency(code=code, name=name, kind=kind, parent=parent, path="", **fields)
-    agency.full_clean(exclude=["path"])
+    try:
+        agency.full_clean(exclude=["path"])
+    except ValidationError as error:
+        raise _invalid(error, code="agency_invalid") from error
     agency.save()
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["path"])
     return agency
 
 
-@transaction.atomic
-def agency_move(*, agency: Agency, new_parent: Agency | None) -> Agency:
-    """Re-attach an agency (with its whole subtree) under another parent."""
-    if new_parent is not None and new_parent.path.startswith(agency.path):
-        from django.utils.translation import gettext as _
-
-        from motcua.common.errors import InvalidInput
-
+def agency_check_parent(*, agency: Agency, new_parent: Agency | None) -> None:
+    """Refuse a parent that would put the agency under itself (a cycle in the tree)."""
+    if agency.pk is not None and new_parent is not None and new_parent.path.startswith(agency.path):
         raise InvalidInput(
             _("Không thể chuyển cơ quan vào chính nó hoặc cơ quan cấp dưới của nó."),
             code="agency_cycle",
         )
-    old_path = agency.path
+
+
+@transaction.atomic
+def agency_move(*, agency: Agency, new_parent: Agency | None) -> Agency:
+    """Re-attach an agency (with its whole subtree) under another parent."""
+    if new_parent is not None:
+        # The parent's path may have been read before another move; take it fresh.
+        new_parent.refresh_from_db(fields=["path"])
+    agency_check_parent(agency=agency, new_parent=new_parent)
+    old_path = Agency.objects.values_list("path", flat=True).get(pk=agency.pk)
     new_path = f"{new_parent.path if new_parent else '/'}{agency.pk}/"
     Agency.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
@@ -45,3 +65,100 @@ def agency_move(*, agency: Agency, new_parent: Agency | None) -> Agency:
     agency.save(update_fields=["parent", "updated_at"])
     agency.refresh_from_db(fields=["path"])
     return agency
+
+
+@transaction.atomic
+def counter_create(*, desk: Agency, number: int, name: str = "", is_active: bool = True) -> Counter:
+    """A counter (quầy) of a reception desk; numbers are unique per desk."""
+    if desk.kind != AgencyKind.SERVICE_CENTER:
+        raise InvalidInput(
+            _("Chỉ bộ phận một cửa hoặc trung tâm phục vụ hành chính công mới có quầy tiếp nhận."),
+            code="counter_desk_kind",
+        )
+    if number is None or number < 1:
+        raise InvalidInput(_("Số quầy phải là số nguyên dương."), code="counter_number")
+    if Counter.objects.filter(desk=desk, number=number).exists():
+        raise Conflict(
+            _("Bộ phận %(desk)s đã có quầy số %(number)s.") % {"desk": desk.name, "number": number},
+            code="counter_exists",
+        )
+    counter = Counter(desk=desk, number=number, name=name, is_active=is_active)
+    try:
+        counter.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise _invalid(error, code="counter_invalid") from error
+    counter.save()
+    return counter
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise InvalidInput(
+            _("Vai trò không hợp lệ: %(role)s.") % {"role": role}, code="role_invalid"
+        )
+
+
+@transaction.atomic
+def membership_grant(*, user: User, agency: Agency, role: str) -> Membership:
+    """Give the user a role on the agency (and so its subtree). Granting a held role is a no-op."""
+    _check_role(role)
+    if not agency.is_active:
+        raise InvalidInput(
+            _("Cơ quan %(agency)s đã ngừng hoạt động.") % {"agency": agency.name},
+            code="agency_inactive",
+        )
+    membership, _created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, user: User, agency: Agency, role: str) -> bool:
+    """Take the role away; False when the user did not hold it there."""
+    _check_role(role)
+    deleted, _rows = Membership.objects.filter(user=user, agency=agency, role=role).delete()
+    return deleted > 0
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    agency: Agency,
+    roles: Iterable[str],
+    email: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """An officer: the user account and its roles on one agency, all or nothing."""
+    roles = list(dict.fromkeys(roles))
+    if not roles:
+        raise InvalidInput(_("Cán bộ phải có ít nhất một vai trò."), code="roles_empty")
+    for role in roles:
+        _check_role(role)
+    username = (username or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(
+            _("Tên đăng nhập %(username)s đã được dùng.") % {"username": username},
+            code="username_taken",
+        )
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False)
+        validate_password(password, user)
+    except ValidationError as error:
+        raise _invalid(error, code="officer_invalid") from error
+    user.set_password(password)
+    user.save()
+    for role in roles:
+        membership_grant(user=user, agency=agency, role=role)
+    return user
