@@ -98,15 +98,20 @@ def _check_role(role: str) -> None:
         )
 
 
-@transaction.atomic
-def membership_grant(*, user: User, agency: Agency, role: str) -> Membership:
-    """Give the user a role on the agency (and so its subtree). Granting a held role is a no-op."""
+def membership_check(*, agency: Agency, role: str) -> None:
+    """Whether a role may be granted on this agency at all (forms call it to show the message)."""
     _check_role(role)
     if not agency.is_active:
         raise InvalidInput(
             _("Cơ quan %(agency)s đã ngừng hoạt động.") % {"agency": agency.name},
             code="agency_inactive",
         )
+
+
+@transaction.atomic
+def membership_grant(*, user: User, agency: Agency, role: str) -> Membership:
+    """Give the user a role on the agency (and so its subtree). Granting a held role is a no-op."""
+    membership_check(agency=agency, role=role)
     membership, _created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     return membership
 
