@@ -17,7 +17,7 @@ from motcua.common.errors import NotFound
 from motcua.organizations.models import Agency, Membership, Role
 
 
-def _is_officer_candidate(user) -> bool:
+def _may_hold_roles(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -37,7 +37,7 @@ def _system_admin_q(user) -> Q:
 
 def officer_roles(user) -> set[tuple[Agency, str]]:
     """The (agency, role) pairs the user holds directly; empty for a citizen or anonymous user."""
-    if not _is_officer_candidate(user):
+    if not _may_hold_roles(user):
         return set()
     return {
         (membership.agency, membership.role)
@@ -46,7 +46,7 @@ def officer_roles(user) -> set[tuple[Agency, str]]:
 
 
 def is_system_admin(user) -> bool:
-    if not _is_officer_candidate(user):
+    if not _may_hold_roles(user):
         return False
     if user.is_superuser:
         return True
@@ -58,7 +58,7 @@ def visible_agencies(user) -> QuerySet[Agency]:
 
     Lazy: one query when evaluated, usable as a subquery (`agency__in=visible_agencies(user)`).
     """
-    if not _is_officer_candidate(user):
+    if not _may_hold_roles(user):
         return Agency.objects.none()
     if user.is_superuser:
         return Agency.objects.all()
@@ -79,7 +79,7 @@ def user_has_role(*, user, agency: Agency, role: str) -> bool:
 
     Only the role itself counts: a superuser is a system admin, not a signing leader.
     """
-    if not _is_officer_candidate(user):
+    if not _may_hold_roles(user):
         return False
     if role == Role.SYSTEM_ADMIN:
         return is_system_admin(user)
@@ -93,7 +93,7 @@ def agencies_where(user, role: str) -> QuerySet[Agency]:
 
     For the system_admin role: every agency for a system admin, none otherwise.
     """
-    if not _is_officer_candidate(user):
+    if not _may_hold_roles(user):
         return Agency.objects.none()
     if role == Role.SYSTEM_ADMIN:
         if user.is_superuser:

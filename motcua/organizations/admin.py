@@ -161,6 +161,7 @@ class CounterAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role"]
     search_fields = ["username", "full_name", "email", "phone"]
     ordering = ["username"]
     inlines = [MembershipInline]
