@@ -114,14 +114,30 @@ def parse_text(data: str | bytes) -> tuple[object, dict[int, int]]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            _("Tệp JSON sai cú pháp ở dòng %(line)s, cột %(column)s (%(reason)s).")
-            % {"line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+            _("Tệp JSON sai cú pháp ở dòng %(line)s, cột %(column)s: %(reason)s.")
+            % {"line": exc.lineno, "column": exc.colno, "reason": _json_reason(exc.msg)},
             code="catalog_syntax",
             details={"line": exc.lineno, "column": exc.colno},
         ) from exc
     except RecursionError as exc:
         raise InvalidInput(_("Tệp JSON lồng nhau quá sâu."), code="catalog_syntax") from exc
     return document, _procedure_lines(text)
+
+
+def _json_reason(message: str) -> str:
+    reasons = {
+        "Expecting property name enclosed in double quotes": _(
+            "cần tên trường đặt trong ngoặc kép (có dấu phẩy thừa?)"
+        ),
+        "Expecting ',' delimiter": _("thiếu dấu phẩy"),
+        "Expecting ':' delimiter": _("thiếu dấu hai chấm"),
+        "Expecting value": _("thiếu giá trị hoặc giá trị không hợp lệ"),
+        "Extra data": _("có dữ liệu thừa sau phần kết thúc"),
+        "Unterminated string starting at": _("chuỗi chưa đóng ngoặc kép"),
+        "Invalid control character at": _("ký tự điều khiển (xuống dòng, tab) nằm trong chuỗi"),
+        "Invalid \\escape": _("ký tự thoát \\ không hợp lệ"),
+    }
+    return reasons.get(message, message)
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
