@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from motcua.api.procedures import router as procedures_router
 from motcua.common.errors import DomainError
 
 api = NinjaAPI(
@@ -16,6 +17,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+
+api.add_router("/procedures", procedures_router)
 
 
 @api.exception_handler(DomainError)

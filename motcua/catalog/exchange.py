@@ -737,6 +737,20 @@ def field_record(field_: Field) -> dict:
     return {"code": field_.code, "name": field_.name, "order": field_.order}
 
 
+def processing_time_records(procedure: Procedure) -> list[dict]:
+    return [
+        {
+            "channel": row.channel,
+            "amount": decimal_text(row.amount),
+            "unit": row.unit,
+            "note": row.note,
+        }
+        for row in sorted(
+            procedure.processing_times.all(), key=lambda row: _channel_position(row.channel)
+        )
+    ]
+
+
 def procedure_record(procedure: Procedure) -> dict:
     """The canonical record of a stored procedure (children read through with_children)."""
     record = {
@@ -749,17 +763,7 @@ def procedure_record(procedure: Procedure) -> dict:
         "online_level": procedure.online_level,
         "is_lien_thong": procedure.is_lien_thong,
         "cutoff": _time_text(procedure.cutoff) if procedure.cutoff else None,
-        "processing_times": [
-            {
-                "channel": row.channel,
-                "amount": decimal_text(row.amount),
-                "unit": row.unit,
-                "note": row.note,
-            }
-            for row in sorted(
-                procedure.processing_times.all(), key=lambda row: _channel_position(row.channel)
-            )
-        ],
+        "processing_times": processing_time_records(procedure),
         "documents": [
             {
                 "name": row.name,

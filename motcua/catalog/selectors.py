@@ -43,10 +43,16 @@ def search_query_key(query: str | None) -> str | None:
     return key
 
 
+def _code(value: str) -> str:
+    """A code from the outside, safe as a query parameter: PostgreSQL rejects NUL characters in
+    strings, and no code contains one, so it becomes a character no code contains either."""
+    return value.replace("\x00", "\ufffd")
+
+
 def _agency(agency: Agency | str) -> Agency:
     if isinstance(agency, Agency):
         return agency
-    found = Agency.objects.filter(code=agency).first()
+    found = Agency.objects.filter(code=_code(agency)).first()
     if found is None:
         raise NotFound(
             _("Không tìm thấy cơ quan có mã %(code)s.") % {"code": agency}, code="not_found"
@@ -82,7 +88,7 @@ def procedure_search(
             )
         procedures = procedures.filter(level=level)
     if field:
-        procedures = procedures.filter(field__code=field)
+        procedures = procedures.filter(field__code=_code(field))
     if agency is not None:
         procedures = procedures.filter(_applicable_to(_agency(agency)))
     procedures = procedures.prefetch_related("processing_times")
@@ -116,7 +122,9 @@ def procedure_get(*, code: str, agency: Agency | str | None = None) -> Procedure
     With an agency: its own version first, then the nearest ancestor's, then the common one.
     Without: the common catalog's, else the version of the agency highest in the tree.
     """
-    procedures = exchange.with_children(Procedure.objects.filter(code=code, is_published=True))
+    procedures = exchange.with_children(
+        Procedure.objects.filter(code=_code(code), is_published=True)
+    )
     if agency is not None:
         procedures = procedures.filter(_applicable_to(_agency(agency))).order_by(
             F("agency__path").desc(nulls_last=True)
