@@ -95,7 +95,7 @@ class CalendarEntryAdmin(_ThroughServicesAdmin):
     list_filter = ["kind", ScopeFilter]
     date_hierarchy = "date"
     search_fields = ["name", "legal_reference", "agencies__name", "agencies__code"]
-    filter_horizontal = ["agencies"]
+    autocomplete_fields = ["agencies"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fields = [
         "date",
@@ -186,6 +186,7 @@ class OfficeHoursAdmin(_ThroughServicesAdmin):
     list_filter = [("agency", admin.EmptyFieldListFilter)]
     search_fields = ["name", "agency__name", "agency__code"]
     list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
     readonly_fields = ["created_at", "updated_at"]
 
     @admin.display(description=_("phạm vi áp dụng"), ordering="agency__path")
