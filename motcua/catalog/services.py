@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.catalog import exchange
 from motcua.catalog.models import (
@@ -17,7 +19,7 @@ from motcua.catalog.models import (
     RequiredDocument,
     WorkflowStep,
 )
-from motcua.common.errors import InvalidInput
+from motcua.common.errors import Conflict, InvalidInput
 from motcua.common.text import search_key
 from motcua.organizations.models import Agency
 
@@ -49,7 +51,7 @@ def _procedure_keys(
 def _document_names(procedure: Procedure) -> list[str]:
     if procedure.pk is None:
         return []
-    return list(procedure.documents.order_by("order", "id").values_list("name", flat=True))
+    return [document.name for document in procedure.documents.all()]
 
 
 def _store_procedure(procedure: Procedure, *, document_names: Sequence[str] | None = None) -> None:
@@ -114,6 +116,8 @@ def procedure_update(*, procedure: Procedure, **changes) -> Procedure:
 
 def procedures_refresh_search_keys(*, procedures: Iterable[Procedure]) -> int:
     """Recompute the folded columns, e.g. after documents changed; returns how many rows."""
+    if isinstance(procedures, QuerySet):
+        procedures = procedures.select_related("field").prefetch_related("documents")
     changed = []
     for procedure in procedures:
         procedure.name_key, procedure.search_key = _procedure_keys(
@@ -136,6 +140,18 @@ def procedure_replace_children(
     workflow_steps: Sequence[WorkflowStep] = (),
 ) -> Procedure:
     """Replace every child row of a procedure with the given unsaved rows, in their order."""
+    channels = [row.channel for row in processing_times]
+    if len(set(channels)) != len(channels):
+        raise InvalidInput(
+            _("Mỗi cách thức nộp chỉ có một thời hạn giải quyết."), code="invalid_procedure"
+        )
+    for row in (*processing_times, *documents, *fees, *workflow_steps):
+        try:
+            row.full_clean(exclude=["procedure", "order"], validate_constraints=False)
+        except ValidationError as exc:
+            raise InvalidInput(
+                "; ".join(exc.messages), code="invalid_procedure", details={"errors": exc.messages}
+            ) from exc
     _replace_children(
         procedure,
         processing_times=processing_times,
@@ -198,11 +214,19 @@ def catalog_import(*, data: str | bytes | dict, dry_run: bool = False) -> Import
         document, lines = exchange.parse_text(data)
     catalog = exchange.validate(document, lines=lines, **_known_codes(document))
     result = ImportResult(dry_run=dry_run)
-    with transaction.atomic():
-        _import_fields(catalog.fields, result)
-        _import_procedures(catalog.procedures, result)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            _import_fields(catalog.fields, result)
+            _import_procedures(catalog.procedures, result)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as exc:
+        # Validation checked uniqueness against the database; only a concurrent writer of the
+        # same codes gets here, and the whole file was rolled back.
+        raise Conflict(
+            _("Danh mục vừa được thay đổi đồng thời bởi thao tác khác; hãy nhập lại tệp."),
+            code="catalog_conflict",
+        ) from exc
     return result
 
 

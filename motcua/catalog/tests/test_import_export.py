@@ -497,3 +497,22 @@ def test_the_demo_catalog_imports_and_round_trips():
     assert again.procedures_unchanged == result.procedures_created
     assert exchange.dumps(catalog_export()) == exported
     assert procedure_search(query="dang ky khai sinh")[0].name == "Thủ tục đăng ký khai sinh"
+
+
+@pytest.mark.django_db
+def test_a_concurrent_write_of_the_same_codes_is_a_conflict_and_rolls_back(monkeypatch):
+    from django.db import IntegrityError
+
+    from motcua.catalog import services
+    from motcua.common.errors import Conflict
+
+    def collide(records, result):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "_import_procedures", collide)
+
+    with pytest.raises(Conflict) as caught:
+        catalog_import(data=text_of(catalog_document()))
+
+    assert (caught.value.code, caught.value.status) == ("catalog_conflict", 409)
+    assert set(row_counts().values()) == {0}

@@ -119,3 +119,39 @@ def test_replace_children_replaces_rows_in_order_and_indexes_document_names():
     assert list(procedure.fees.values_list("name", "amount")) == [("Lệ phí", 8000)]
     assert procedure.processing_times.get().amount == Decimal("0")
     assert procedure.search_key == "dang ki khai sinh 1 001193 ho tich to khai giai chung sinh"
+
+
+@pytest.mark.django_db
+def test_replace_children_rejects_bad_rows_and_keeps_the_old_ones():
+    procedure = ProcedureFactory(code="1.001193", documents=["Giấy cũ"])
+
+    with pytest.raises(InvalidInput) as caught:
+        procedure_replace_children(
+            procedure=procedure,
+            processing_times=[
+                ProcessingTime(channel=Channel.DIRECT, amount=Decimal("1")),
+                ProcessingTime(channel=Channel.DIRECT, amount=Decimal("2")),
+            ],
+        )
+    assert caught.value.code == "invalid_procedure"
+
+    with pytest.raises(InvalidInput):
+        procedure_replace_children(
+            procedure=procedure,
+            workflow_steps=[WorkflowStep(name="Xử lý", unit_kind="nowhere", role=Role.LEADER)],
+        )
+
+    assert list(procedure.documents.values_list("name", flat=True)) == ["Giấy cũ"]
+    assert not procedure.workflow_steps.exists()
+
+
+@pytest.mark.django_db
+def test_renaming_a_field_reindexes_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    field = FieldFactory(code="VH", name="Văn hóa")
+    for n in range(5):
+        ProcedureFactory(code=f"1.{n}", name=f"Thủ tục {n}", field=field, documents=["Tờ khai"])
+
+    with django_assert_max_num_queries(8):
+        field_update(field=field, name="Văn hóa cơ sở")
+
+    assert Procedure.objects.filter(search_key__contains="van hoa co so").count() == 5
