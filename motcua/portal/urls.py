@@ -6,4 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/tim-kiem/", views.procedure_search_page, name="procedure_search"),
+    path("thu-tuc/<int:pk>/", views.procedure_detail, name="procedure_detail"),
 ]
