@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.organizations.models import Agency
 from motcua.workdays.engine import MAX_YEAR, MIN_YEAR, OFFICE_TZ, UNITS, due_at_after
@@ -24,7 +25,7 @@ def _bad(message: str) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Tính hạn giải quyết: thời điểm tiếp nhận cộng thời hạn (ngày hoặc giờ làm việc) theo "
         "lịch làm việc toàn quốc hoặc của một cơ quan."
     )
