@@ -148,3 +148,17 @@ def test_the_console_script_exits_with_2_and_no_traceback(args, line):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == line + "\n"
+
+
+def test_help_is_printed_in_vietnamese_with_exit_0():
+    result = subprocess.run(
+        [sys.executable, "-m", "config.cli", "due_date", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "Tính hạn giải quyết" in result.stdout
+    assert result.stderr == ""
