@@ -10,6 +10,7 @@ from django.views.defaults import server_error
 from motcua.catalog.models import (
     Fee,
     OnlineLevel,
+    Procedure,
     ProcedureLevel,
     ProcessingTime,
     RequiredDocument,
@@ -161,6 +162,14 @@ def test_base_template_has_the_language_switch_and_vendored_assets(client, field
     assert 'href="/static/portal/portal.css"' in html
     assert "http://" not in html.replace('"http://www.w3.org', "")
     assert "https://" not in html
+    # print CSS hides what has no place on paper
+    assert '<header class="site-header no-print">' in html
+    assert '<footer class="site-footer no-print">' in html
+
+
+def test_home_reads_the_fields_in_one_query(client, django_assert_num_queries, birth):
+    with django_assert_num_queries(1):
+        client.get(reverse("portal:home"))
 
 
 def test_switching_to_english_is_remembered(client, fields):
@@ -266,6 +275,12 @@ def test_search_without_diacritics_finds_birth_registration_first(client, demo_c
     assert names[0] == "Thủ tục đăng ký khai sinh"
     assert "Thủ tục đăng ký lại khai sinh" in names
     assert '<html lang="vi">' in response.content.decode()
+
+
+def test_search_query_count(client, django_assert_num_queries, birth, copy_certification):
+    # match count, page rows, their processing times
+    with django_assert_num_queries(3):
+        client.get(reverse("portal:procedure_search"), {"q": "thu tuc"})
 
 
 def test_search_results_link_to_the_detail_page(client, birth):
@@ -426,8 +441,6 @@ def test_detail_without_fees_or_documents_says_so(client, environment_licence):
 
 
 def test_detail_of_the_demo_lien_thong_shows_the_parallel_steps(client, demo_catalog):
-    from motcua.catalog.models import Procedure
-
     procedure = Procedure.objects.get(code="MC.LT.01")
 
     html = client.get(reverse("portal:procedure_detail", args=[procedure.pk])).content.decode()
@@ -435,6 +448,14 @@ def test_detail_of_the_demo_lien_thong_shows_the_parallel_steps(client, demo_cat
     assert html.count('<span class="badge">Song song</span>') == 2
     assert "Công an xã" in html
     assert '<td class="nowrap" data-label="Thời hạn">3 ngày làm việc</td>' in html
+
+
+def test_every_demo_procedure_page_renders(client, demo_catalog):
+    for procedure in Procedure.objects.all():
+        response = client.get(reverse("portal:procedure_detail", args=[procedure.pk]))
+
+        assert response.status_code == 200, procedure.code
+        assert f"<h1>{procedure.name}</h1>" in response.content.decode(), procedure.code
 
 
 def test_detail_query_count(client, django_assert_num_queries, birth):
