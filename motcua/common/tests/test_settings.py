@@ -8,7 +8,11 @@ import pytest
 def _import_settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,
