@@ -20,3 +20,14 @@ def test_language_is_vietnamese_unless_chosen(client, cookie, accept, expected):
 
     assert response.status_code == 200
     assert response.headers["Content-Language"] == expected
+
+
+@pytest.mark.django_db
+def test_errors_speak_english_when_the_user_switched(client):
+    client.cookies["django_language"] = "en"
+
+    response = client.get("/api/v1/procedures", {"q": "!!!"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "query_empty"
+    assert response.json()["message"].isascii()
