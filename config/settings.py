@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "motcua.organizations",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
 ]
