@@ -164,3 +164,8 @@ LOGGING = {
 # where an agency and all its ancestors have none.
 MOTCUA_OFFICE_TIME_ZONE = "Asia/Ho_Chi_Minh"
 MOTCUA_PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL") or "http://127.0.0.1:8000"
+# Public dossier lookup (page and API): lookups per minute per client; 0 switches the limit off.
+MOTCUA_LOOKUP_RATE = int(os.environ.get("MOTCUA_LOOKUP_RATE") or 60)
+# Reverse proxies (IPs or networks) whose X-Forwarded-For header is believed for the client's
+# address; empty: the peer's address is the client's.
+MOTCUA_TRUSTED_PROXIES = env_list("MOTCUA_TRUSTED_PROXIES", "")

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from motcua.api.lookup import router as lookup_router
 from motcua.api.procedures import router as procedures_router
 from motcua.common.errors import DomainError
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
 
 
 api.add_router("/procedures", procedures_router)
+api.add_router("/lookup", lookup_router)
 
 
 @api.exception_handler(DomainError)
