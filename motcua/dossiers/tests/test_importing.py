@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from motcua.catalog.models import Field, Procedure, ProcedureLevel
 from motcua.catalog.services import field_create, procedure_create
@@ -66,6 +67,13 @@ SUBMITTED = {
     "due_at": None,
     "status": "1",
 }
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    # Messages are asserted in the source language, whatever an earlier test activated.
+    with translation.override("vi"):
+        yield
 
 
 def jsonl(*records, blank_lines: bool = False) -> list[str]:

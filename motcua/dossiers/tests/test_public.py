@@ -3,6 +3,7 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from motcua.catalog.models import Channel, ProcedureLevel
 from motcua.catalog.services import field_create, procedure_create
@@ -41,6 +42,13 @@ PERSONAL = {
 }
 OFFICER = {"username": "canbo.hoang", "full_name": "Hoàng Văn Cán Bộ"}
 INTERNAL_NOTE = "Ghi chú nội bộ: gọi điện cho chị Mật lúc 9 giờ"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    # Messages are asserted in the source language, whatever an earlier test activated.
+    with translation.override("vi"):
+        yield
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
