@@ -13,12 +13,30 @@ from motcua.dossiers.services.intake import (
     dossier_refuse_intake,
     dossier_submit,
 )
+from motcua.dossiers.services.route import (
+    dossier_approve,
+    dossier_assign,
+    dossier_forward,
+    dossier_partner_result,
+    dossier_refuse,
+    dossier_return_result,
+    dossier_send_back,
+    dossier_send_partner,
+)
 
 __all__ = [
+    "dossier_approve",
+    "dossier_assign",
     "dossier_code_next",
+    "dossier_forward",
     "dossier_intake_incomplete",
     "dossier_intake_refuse",
+    "dossier_partner_result",
     "dossier_receive",
+    "dossier_refuse",
     "dossier_refuse_intake",
+    "dossier_return_result",
+    "dossier_send_back",
+    "dossier_send_partner",
     "dossier_submit",
 ]

@@ -335,12 +335,21 @@ def status_for(steps: list[DossierStep], active: list[DossierStep]) -> str:
 
 
 def activate(
-    dossier: Dossier, group: list[DossierStep], at: datetime, calendar: WorkCalendar
+    dossier: Dossier,
+    group: list[DossierStep],
+    at: datetime,
+    calendar: WorkCalendar,
+    steps: list[DossierStep] | None = None,
 ) -> None:
+    """Start these steps now, each due after its share of time. The final desk step is due no
+    earlier than the appointment: the citizen collects the result on the day given."""
+    final = return_step(steps) if steps is not None else None
     for step in group:
         step.status = StepStatus.ACTIVE
         step.started_at = at
         step.due_at = step_due(step, at, calendar)
+        if step is final and dossier.due_at is not None and dossier.due_at > step.due_at:
+            step.due_at = dossier.due_at
         step.finished_at = None
         step.timeliness = ""
         step.save(update_fields=["status", "started_at", "due_at", "finished_at", "timeliness"])

@@ -1,0 +1,168 @@
+"""Reads of dossiers shaped for the officers' pages: worklists, the detail page, the timeline.
+
+Every read starts from `dossiers_visible_to` or from the agencies where the user holds a role,
+so a list never shows a dossier its reader could not open. Lists cost a fixed number of queries
+whatever their length (pinned in the tests).
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.common.errors import InvalidInput, NotFound
+from motcua.dossiers.access import HANDLER_ROLES, dossiers_visible_to
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepStatus
+from motcua.dossiers.statuses import DossierStatus
+from motcua.organizations.access import agencies_where
+from motcua.organizations.models import Agency, Role
+from motcua.workdays.engine import DAYS, due_at_after
+from motcua.workdays.selectors import calendar_for_agency
+
+# The clock runs: waiting for the citizen (supplement, tax) does not make a dossier late.
+CLOCK_RUNNING = (
+    DossierStatus.RECEIVED,
+    DossierStatus.PROCESSING,
+    DossierStatus.AWAITING_SIGNATURE,
+    DossierStatus.AWAITING_PARTNER,
+)
+
+WORKLISTS = {
+    "assigned": _("Hồ sơ được giao cho tôi"),
+    "department": _("Hồ sơ của đơn vị"),
+    "due_soon": _("Hồ sơ sắp đến hạn"),
+    "overdue": _("Hồ sơ quá hạn"),
+    "to_sign": _("Hồ sơ chờ ký duyệt"),
+    "intake": _("Hồ sơ trực tuyến chờ tiếp nhận"),
+    "to_return": _("Hồ sơ chờ trả kết quả"),
+}
+
+
+def _active_steps_prefetch() -> Prefetch:
+    return Prefetch(
+        "steps",
+        queryset=DossierStep.objects.filter(status=StepStatus.ACTIVE)
+        .select_related("agency", "assignee")
+        .order_by("order", "id"),
+        to_attr="active_steps",
+    )
+
+
+def _list(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """A worklist page: the dossier with its procedure and agencies, and its active steps in
+    `dossier.active_steps` (two queries)."""
+    return dossiers.select_related(
+        "procedure", "receiving_agency", "competent_agency"
+    ).prefetch_related(_active_steps_prefetch())
+
+
+def _agencies_where_any(user, roles) -> QuerySet[Agency]:
+    agencies = Agency.objects.none()
+    for role in roles:
+        agencies = agencies | agencies_where(user, role)
+    return agencies
+
+
+def _with_active_step(condition: Q) -> Exists:
+    return Exists(
+        DossierStep.objects.filter(Q(dossier=OuterRef("pk"), status=StepStatus.ACTIVE) & condition)
+    )
+
+
+def worklist(*, user, kind: str) -> QuerySet[Dossier]:
+    """One of the officer's worklists (WORKLISTS), most urgent first.
+
+    assigned: active steps assigned to the user; department: active steps at agencies where
+    the user holds a handler role; due_soon: the clock runs and the due time is within one
+    working day; overdue: the clock runs past the due time; to_sign: waiting for the user's
+    signature; intake: online submissions at the user's desk; to_return: results waiting at
+    the user's desk.
+    """
+    if kind not in WORKLISTS:
+        raise InvalidInput(
+            _("Danh sách hồ sơ không hợp lệ: «%(kind)s».") % {"kind": kind},
+            code="invalid_worklist",
+        )
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return Dossier.objects.none()
+    by_due = ("due_at", "code")
+    if kind == "assigned":
+        dossiers = Dossier.objects.filter(_with_active_step(Q(assignee=user))).order_by(*by_due)
+    elif kind == "department":
+        agencies = _agencies_where_any(user, HANDLER_ROLES)
+        handler_work = Q(agency__in=agencies, role__in=HANDLER_ROLES)
+        dossiers = Dossier.objects.filter(_with_active_step(handler_work)).order_by(*by_due)
+    elif kind == "to_sign":
+        leads = agencies_where(user, Role.LEADER)
+        dossiers = (
+            Dossier.objects.filter(status=DossierStatus.AWAITING_SIGNATURE)
+            .filter(
+                _with_active_step(Q(role=Role.LEADER) & (Q(agency__in=leads) | Q(assignee=user)))
+            )
+            .order_by(*by_due)
+        )
+    elif kind == "intake":
+        desks = agencies_where(user, Role.RECEPTION)
+        dossiers = Dossier.objects.filter(
+            status=DossierStatus.SUBMITTED, receiving_agency__in=desks
+        ).order_by("submitted_at", "code")
+    elif kind == "to_return":
+        desks = agencies_where(user, Role.RECEPTION)
+        dossiers = Dossier.objects.filter(
+            status=DossierStatus.RESULT_READY, receiving_agency__in=desks
+        ).order_by("finished_at", "code")
+    else:
+        current = timezone.now()
+        running = dossiers_visible_to(user).filter(status__in=CLOCK_RUNNING)
+        if kind == "overdue":
+            dossiers = running.filter(due_at__lt=current).order_by(*by_due)
+        else:
+            # One working day of the national calendar; an agency's own days off are rare
+            # enough not to cost a calendar per agency here.
+            horizon = due_at_after(current, 1, DAYS, calendar_for_agency(None), cutoff=None)
+            dossiers = running.filter(due_at__gte=current, due_at__lte=horizon).order_by(*by_due)
+    return _list(dossiers)
+
+
+def dossier_detail(*, user, code: str) -> Dossier:
+    """A dossier the user may see, with everything its page shows prefetched (NotFound
+    otherwise): steps, events, documents, files, supplement requests, pauses."""
+    dossier = (
+        dossiers_visible_to(user)
+        .filter(code=(code or "").strip())
+        .select_related(
+            "procedure",
+            "procedure__field",
+            "receiving_agency",
+            "competent_agency",
+            "rule_version",
+            "applicant_user",
+        )
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=DossierStep.objects.select_related("agency", "assignee").order_by(
+                    "order", "id"
+                ),
+            ),
+            Prefetch("events", queryset=_timeline_queryset()),
+            "documents",
+            "files",
+            "supplement_requests",
+            "pauses",
+        )
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(code="dossier_not_found")
+    return dossier
+
+
+def _timeline_queryset() -> QuerySet[DossierEvent]:
+    return DossierEvent.objects.select_related(
+        "actor", "agency", "step", "to_step", "to_step__agency"
+    ).order_by("at", "id")
+
+
+def dossier_timeline(dossier: Dossier) -> QuerySet[DossierEvent]:
+    """The dossier's events in order, with who, where and which steps (one query)."""
+    return _timeline_queryset().filter(dossier=dossier)
