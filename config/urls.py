@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("can-bo/", include("motcua.dossiers.urls")),
+    path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
 ]

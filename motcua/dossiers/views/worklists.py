@@ -1,0 +1,55 @@
+"""The officer's dashboard: one tab per worklist, each with its count."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.common.errors import InvalidInput
+from motcua.dossiers.selectors import worklist
+from motcua.dossiers.views._common import officer_view
+
+PAGE_SIZE = 25
+
+TABS = (
+    ("assigned", gettext_lazy("Được giao cho tôi")),
+    ("department", gettext_lazy("Của phòng")),
+    ("due_soon", gettext_lazy("Sắp đến hạn")),
+    ("overdue", gettext_lazy("Quá hạn")),
+    ("to_sign", gettext_lazy("Chờ ký")),
+    ("intake", gettext_lazy("Hồ sơ trực tuyến chờ tiếp nhận")),
+    ("to_return", gettext_lazy("Chờ trả kết quả")),
+)
+TAB_KINDS = dict(TABS)
+
+
+@officer_view
+def home(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("tab", "").strip() or "assigned"
+    if kind not in TAB_KINDS:
+        raise InvalidInput(
+            _("Danh sách %(tab)s không có; chọn một trong các thẻ trên trang.")
+            % {"tab": kind[:40]},
+            code="invalid_tab",
+        )
+    lists = {name: worklist(user=request.user, kind=name) for name, _label in TABS}
+    tabs = [
+        {"kind": name, "label": label, "count": lists[name].count(), "active": name == kind}
+        for name, label in TABS
+    ]
+    page = Paginator(lists[kind], PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tabs": tabs,
+        "kind": kind,
+        "kind_label": TAB_KINDS[kind],
+        "page": page,
+        "now": timezone.now(),
+    }
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "dossiers/_worklist.html" if fragment else "dossiers/home.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
