@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Channel, TimeUnit
-from motcua.dossiers.models import ReturnMethod
+from motcua.dossiers.models import FileKind, ReturnMethod
 
 MAX_TEXT = 2000
 MAX_ITEMS = 50
@@ -552,6 +552,12 @@ class ReturnResultForm(ActionForm):
 
 
 class AttachFileForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Loại tệp"),
+        choices=FileKind.choices,
+        initial=FileKind.ATTACHMENT,
+        required=False,
+    )
     upload = forms.FileField(
         label=_("Tệp (PDF, JPEG, PNG; tối đa 20 MB)"),
         error_messages={
@@ -577,14 +583,18 @@ class AttachFileForm(forms.Form):
     def service_kwargs(self) -> dict:
         document = self.cleaned_data.get("document")
         return {
+            "kind": self.cleaned_data["kind"] or FileKind.ATTACHMENT,
             "upload": self.cleaned_data["upload"],
             "document": self.documents.get(document) if document else None,
         }
 
 
 def first_error(form: forms.Form) -> str:
-    """The first message of a form, for the page's alert."""
-    for errors in form.errors.values():
+    """The first message of a form for the page's alert, with the field it belongs to."""
+    for name, errors in form.errors.items():
         for message in errors:
-            return str(message)
+            field = form.fields.get(name)
+            if field is None or field.widget.is_hidden or not field.label:
+                return str(message)
+            return f"{field.label}: {message}"
     return str(_("Dữ liệu nhập chưa hợp lệ."))

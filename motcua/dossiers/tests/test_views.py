@@ -651,3 +651,173 @@ def test_uploading_a_file_on_the_dossier_page(office, hkd, clock, settings, tmp_
     assert b"".join(download.streaming_content) == PNG
     stranger = as_user(office.other[Role.RECEPTION])
     assert stranger.get(reverse("dossiers:file", args=[dossier.code, stored.pk])).status_code == 404
+
+
+# --- the other actions ------------------------------------------------------------------------
+
+
+def at_the_department(office, hkd):
+    """A dossier received and handed by the desk to Phòng Kinh tế (the specialist's step)."""
+    dossier = receive(office, hkd)
+    response = as_user(office.reception).post(action_url(dossier, "forward"), {"note": ""})
+    assert response.status_code == 302
+    return dossier
+
+
+def test_the_head_assigns_the_step_to_a_specialist(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    head = as_user(office.head)
+    page = head.get(reverse("dossiers:detail", args=[dossier.code]))
+    assign = next(item for item in page.context["actions"] if item["action"] == "assign")
+    offered = [label for _pk, label in assign["form"].fields["assignee"].choices]
+
+    response = head.post(action_url(dossier, "assign"), {"assignee": office.specialist.pk})
+
+    # The step's role or a higher one at the unit: specialist, head, the commune's leader.
+    assert offered == ["—", "Hoàng Thị Thu", "Lê Văn Hùng", "Trần Văn Nam"]
+    assert response.status_code == 302
+    step = dossier.steps.get(status=StepStatus.ACTIVE)
+    assert (step.name, step.assignee) == ("Thẩm định, xử lý hồ sơ", office.specialist)
+    mine = as_user(office.specialist).get(reverse("dossiers:home"), {"tab": "assigned"})
+    assert dossier.code in text(mine)
+    assert "Trần Văn Nam" in text(mine)
+
+
+def test_assigning_someone_outside_the_unit_is_a_400(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    before = snapshot(dossier)
+
+    response = as_user(office.head).post(
+        action_url(dossier, "assign"), {"assignee": office.other[Role.SPECIALIST].pk}
+    )
+
+    assert response.status_code == 400
+    assert "Cán bộ được chọn không thuộc đơn vị đang xử lý hồ sơ." in text(response)
+    assert snapshot(dossier) == before
+
+
+def test_the_head_sends_the_dossier_back_to_the_specialist(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    as_user(office.specialist).post(action_url(dossier, "forward"), {"note": ""})
+    specialist_step = dossier.steps.get(name="Thẩm định, xử lý hồ sơ")
+
+    response = as_user(office.head).post(
+        action_url(dossier, "send_back"),
+        {"to_step": specialist_step.pk, "reason": "Thiếu xác minh tên hộ kinh doanh"},
+    )
+
+    assert response.status_code == 302
+    active = dossier.steps.get(status=StepStatus.ACTIVE)
+    assert active.pk == specialist_step.pk
+    event = dossier.events.last()
+    assert (event.action, event.note) == ("send_back", "Thiếu xác minh tên hộ kinh doanh")
+
+
+def test_a_supplement_request_then_the_supplement(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+
+    requested = as_user(office.specialist).post(
+        action_url(dossier, "request_supplement"),
+        {"items": "Bản sao CCCD của chủ hộ\nHợp đồng thuê mặt bằng", "reason": "Còn thiếu"},
+    )
+
+    assert requested.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert SupplementRequest.objects.get(dossier=dossier).items == [
+        "Bản sao CCCD của chủ hộ",
+        "Hợp đồng thuê mặt bằng",
+    ]
+    page = as_user(office.reception).get(reverse("dossiers:detail", args=[dossier.code]))
+    assert reverse("dossiers:form_pdf", args=[dossier.code, "02"]) in text(page)
+    assert "supplement" in {item["action"] for item in page.context["actions"]}
+
+    answered = as_user(office.reception).post(
+        action_url(dossier, "supplement"), {"note": "Công dân đã nộp đủ"}
+    )
+
+    assert answered.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status != DossierStatus.SUPPLEMENT_REQUESTED
+    assert SupplementRequest.objects.get(dossier=dossier).answered_at is not None
+
+
+def test_waiting_for_the_tax_then_going_on(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    client = as_user(office.specialist)
+
+    paused = client.post(action_url(dossier, "pause_payment"), {"reason": "Chờ nộp lệ phí"})
+    dossier.refresh_from_db()
+    status_while_paused = dossier.status
+    resumed = client.post(action_url(dossier, "resume_payment"), {"note": "Đã nộp"})
+
+    assert (paused.status_code, resumed.status_code) == (302, 302)
+    assert status_while_paused == DossierStatus.AWAITING_PAYMENT
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.PROCESSING
+
+
+def test_an_apology_moves_the_appointment(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    client = as_user(office.specialist)
+
+    response = client.post(
+        action_url(dossier, "apologize"),
+        {"reason": "Cần xác minh thực địa", "new_due_date": "10/03/2026", "new_due_time": ""},
+    )
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.due_at == local(2026, 3, 10, 17, 0)
+    assert dossier.extension_reason == "Cần xác minh thực địa"
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert "Hẹn trả mới" in text(page)
+    assert "17:00 10/03/2026" in text(page)
+    assert reverse("dossiers:form_pdf", args=[dossier.code, "04"]) in text(page)
+
+
+def test_liên_thông_to_the_police(office, hkd, clock):
+    dossier = at_the_department(office, hkd)
+    client = as_user(office.specialist)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    partner = next(item for item in page.context["actions"] if item["action"] == "send_partner")
+
+    response = client.post(
+        action_url(dossier, "send_partner"),
+        {
+            "partner_agency": office.police.pk,
+            "note": "Đề nghị xác nhận an ninh trật tự",
+            "amount": "2",
+            "time_unit": "days",
+        },
+    )
+
+    assert [label for _pk, label in partner["form"].fields["partner_agency"].choices] == [
+        "—",
+        "Công an xã Hàm Yên",
+        "Bảo hiểm xã hội cơ sở Hàm Yên",
+        "Cơ quan thuế tỉnh Tuyên Quang",
+    ]
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.AWAITING_PARTNER
+    assert dossier.steps.get(status=StepStatus.ACTIVE).agency == office.police
+
+
+@pytest.mark.parametrize(("action", "status"), [("withdraw", "withdrawn"), ("stop", "stopped")])
+def test_ending_the_processing_needs_a_reason(office, hkd, clock, action, status):
+    dossier = at_the_department(office, hkd)
+    officer = office.reception if action == "withdraw" else office.head
+    client = as_user(officer)
+    before = snapshot(dossier)
+
+    empty = client.post(action_url(dossier, action), {"reason": "  "})
+    after_empty = snapshot(dossier)
+    done = client.post(action_url(dossier, action), {"reason": "Công dân đề nghị"})
+
+    assert empty.status_code == 400
+    assert "Lý do: Hãy ghi lý do." in text(empty)
+    assert after_empty == before
+    assert done.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.status_reason) == (status, "Công dân đề nghị")

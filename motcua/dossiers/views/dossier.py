@@ -129,7 +129,7 @@ def _choices(user, dossier: Dossier, action: str) -> dict:
         return {"earlier_steps": earlier}
     if action == Action.SEND_PARTNER:
         partners = Agency.objects.filter(kind=AgencyKind.EXTERNAL, is_active=True)
-        return {"partners": list(partners.order_by("path"))}
+        return {"partners": list(partners.order_by("code"))}
     return {}
 
 
