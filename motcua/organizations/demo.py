@@ -30,6 +30,11 @@ PROVINCE_CENTER_CODE = "000.00.20.H62"
 DISTRICT_CODE = "000.00.06.H62"
 DISTRICT_DESK_CODE = "000.10.06.H62"
 DISTRICT_JUSTICE_CODE = "000.01.06.H62"
+# xã Hàm Yên of the two-level government: household business registration is a commune matter
+# since 1/7/2025, handled by its Phòng Kinh tế and signed by the commune's leader.
+COMMUNE_CODE = "000.00.51.H62"
+COMMUNE_CENTER_CODE = "000.01.51.H62"
+COMMUNE_ECONOMY_CODE = "000.03.51.H62"
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,10 @@ OFFICERS = (
     OfficerSpec("quantri.hamyen", "Phạm Minh Tuấn", Role.AGENCY_ADMIN, DISTRICT_CODE),
     OfficerSpec("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN, PROVINCE_CODE, is_superuser=True),
     OfficerSpec("baocao.tuyenquang", "Đỗ Thị Mai", Role.REPORTER, PROVINCE_CODE),
+    OfficerSpec("tiepnhan.xahamyen", "Vũ Thị Hà", Role.RECEPTION, COMMUNE_CENTER_CODE),
+    OfficerSpec("chuyenvien.kinhte", "Bùi Văn Đức", Role.SPECIALIST, COMMUNE_ECONOMY_CODE),
+    OfficerSpec("truongphong.kinhte", "Ngô Thị Hạnh", Role.DEPARTMENT_HEAD, COMMUNE_ECONOMY_CODE),
+    OfficerSpec("lanhdao.xahamyen", "Đặng Quốc Khánh", Role.LEADER, COMMUNE_CODE),
 )
 
 

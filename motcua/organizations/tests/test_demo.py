@@ -51,9 +51,9 @@ def test_seeding_twice_changes_nothing():
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert after_first["organizations.Agency"] == 43
     assert after_first["organizations.Counter"] == 21
-    assert after_first["organizations.User"] == 7
-    assert after_first["organizations.Membership"] == 7
-    assert "Cơ quan mới: 43; quầy mới: 21; cán bộ mới: 7." in first_output
+    assert after_first["organizations.User"] == 11
+    assert after_first["organizations.Membership"] == 11
+    assert "Cơ quan mới: 43; quầy mới: 21; cán bộ mới: 11." in first_output
     assert "Cơ quan mới: 0; quầy mới: 0; cán bộ mới: 0." in second_output
 
 
@@ -70,6 +70,10 @@ def test_the_printed_logins_work(client):
         ("quantri.hamyen", "Quản trị cơ quan"),
         ("admin", "Quản trị hệ thống"),
         ("baocao.tuyenquang", "Cán bộ báo cáo thống kê"),
+        ("tiepnhan.xahamyen", "Cán bộ tiếp nhận"),
+        ("chuyenvien.kinhte", "Chuyên viên xử lý"),
+        ("truongphong.kinhte", "Lãnh đạo phòng"),
+        ("lanhdao.xahamyen", "Lãnh đạo cơ quan (ký duyệt)"),
     ]
     for username, password, _role in logins:
         assert client.login(username=username, password=password), username
@@ -180,6 +184,18 @@ def test_the_demo_officers_reach_where_their_role_says():
     assert user_has_role(user=users["lanhdao.hamyen"], agency=minh_dan, role=Role.LEADER)
     assert user_has_role(user=users["quantri.hamyen"], agency=minh_dan, role=Role.AGENCY_ADMIN)
     assert not visible_agencies(users["lanhdao.hamyen"]).filter(pk=police.pk).exists()
+    commune_center = Agency.objects.get(code=demo.COMMUNE_CENTER_CODE)
+    economy = Agency.objects.get(code=demo.COMMUNE_ECONOMY_CODE)
+    assert economy.name == "Phòng Kinh tế xã Hàm Yên"
+    assert user_has_role(
+        user=users["tiepnhan.xahamyen"], agency=commune_center, role=Role.RECEPTION
+    )
+    assert user_has_role(user=users["chuyenvien.kinhte"], agency=economy, role=Role.SPECIALIST)
+    assert user_has_role(
+        user=users["truongphong.kinhte"], agency=economy, role=Role.DEPARTMENT_HEAD
+    )
+    assert user_has_role(user=users["lanhdao.xahamyen"], agency=economy, role=Role.LEADER)
+    assert not user_has_role(user=users["lanhdao.xahamyen"], agency=desk, role=Role.LEADER)
     assert visible_agencies(users["baocao.tuyenquang"]).count() == 43
     assert visible_agencies(users["admin"]).count() == 43
     assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, True)
