@@ -821,3 +821,38 @@ def test_ending_the_processing_needs_a_reason(office, hkd, clock, action, status
     assert done.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.status, dossier.status_reason) == (status, "Công dân đề nghị")
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_or_many_dossiers(
+    office, hkd, clock, django_assert_num_queries
+):
+    client = as_user(office.specialist)
+    client.get(reverse("dossiers:home"))  # loads the national working calendar into the cache
+    at_the_department(office, hkd)
+    # session, user, officer check; seven counts; the page and its active steps; roles ×4
+    with django_assert_num_queries(16):
+        one = client.get(reverse("dossiers:home"), {"tab": "department"})
+    at_the_department(office, hkd)
+    at_the_department(office, hkd)
+    with django_assert_num_queries(16):
+        three = client.get(reverse("dossiers:home"), {"tab": "department"})
+
+    assert len(one.context["page"].object_list) == 1
+    assert len(three.context["page"].object_list) == 3
+
+
+def test_the_dossier_page_costs_a_fixed_number_of_queries(
+    office, hkd, clock, django_assert_num_queries
+):
+    dossier = at_the_department(office, hkd)
+    client = as_user(office.specialist)
+
+    # session, user, officer check; system-admin check; the dossier and its six prefetches;
+    # roles and steps for the allowed actions; the partner agencies of the liên thông form
+    with django_assert_num_queries(14):
+        response = client.get(reverse("dossiers:detail", args=[dossier.code]))
+
+    assert response.status_code == 200
