@@ -434,6 +434,29 @@ def test_a_desk_officer_of_another_commune_cannot_pick_our_desk(office, hkd, clo
     assert Dossier.objects.count() == 0
 
 
+def test_an_officer_of_two_desks_picks_where_the_dossier_is_received(office, hkd, clock):
+    from motcua.organizations.services import membership_grant
+
+    membership_grant(user=office.reception, agency=office.other_desk, role=Role.RECEPTION)
+    client = as_user(office.reception)
+
+    form_page = client.get(reverse("dossiers:intake"), {"procedure": hkd.pk})
+    response = client.post(
+        reverse("dossiers:intake"), intake_post(hkd, receiving_agency=str(office.other_desk.pk))
+    )
+
+    choices = form_page.context["form"].fields["receiving_agency"].choices
+    assert [name for _pk, name in choices] == [
+        "Trung tâm phục vụ hành chính công xã Hàm Yên",
+        "Trung tâm phục vụ hành chính công phường Minh Xuân",
+    ]
+    assert '<select name="receiving_agency"' in text(form_page)
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.receiving_agency == office.other_desk
+    assert dossier.code.startswith("000.01.52.H62-260302-")
+
+
 # --- the dossier page -------------------------------------------------------------------------
 
 
