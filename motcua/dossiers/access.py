@@ -185,6 +185,22 @@ def may_take(
     return False
 
 
+def may_work_on(
+    *,
+    user,
+    dossier: Dossier,
+    steps: list[DossierStep] | None = None,
+    reach: Reach | None = None,
+) -> bool:
+    """Whether `user` works on the dossier now: the receiving desk, or a handler of an active
+    step's agency (the competent agency while no step is active). Attaching files needs this."""
+    reach = reach or Reach.of(user)
+    if reach.holds(Role.RECEPTION, dossier.receiving_agency):
+        return True
+    agencies = _handler_agencies(dossier, steps)
+    return any(reach.holds(role, agency) for role in HANDLER_ROLES for agency in agencies)
+
+
 def allowed_actions(*, user, dossier: Dossier) -> set[str]:
     """The actions `user` may take on `dossier` now: two queries (roles, steps) at most."""
     reach = Reach.of(user)

@@ -47,9 +47,9 @@ def on_calendar_changed(
     `entry_dates`: the dates whose status changed (None: any date may have, e.g. office hours
     changed). `agency_paths`: the subtrees affected (None: nationwide).
     """
-    # Open dossiers' due times will be recomputed here (one event per dossier) once the dossiers
-    # app exists; nothing else depends on calendar changes yet.
-    return None
+    from motcua.dossiers.services import dossiers_recompute_due  # here: avoids an import cycle
+
+    dossiers_recompute_due(agency_paths=agency_paths, entry_dates=entry_dates)
 
 
 # -- shared steps ------------------------------------------------------------------------------

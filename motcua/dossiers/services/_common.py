@@ -1,37 +1,28 @@
 """Shared steps of the dossier services: locking, the permission guard, the event row, the route
 (steps) and the clock. Nothing here commits: the public services are each one transaction."""
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from motcua.common.text import fold
 from motcua.dossiers.access import Reach, acting_steps, is_visible, may_take
 from motcua.dossiers.models import (
     Dossier,
     DossierEvent,
-    DossierPause,
     DossierStep,
-    PauseKind,
     RuleVersion,
-    StepStatus,
     Timeliness,
 )
 from motcua.dossiers.statuses import ACTIONS, DossierStatus
 from motcua.organizations.models import Agency, Role
 from motcua.workdays.engine import (
     CALENDAR_CUTOFF,
-    DAYS,
     OFFICE_TZ,
     WorkCalendar,
-    add_working_minutes,
     due_at_after,
-    working_minutes_between,
 )
 from motcua.workdays.selectors import calendar_for_agency
 
@@ -283,198 +274,3 @@ def save(dossier: Dossier, *fields: str) -> None:
 
 def iso(instant: datetime | None) -> str | None:
     return instant.astimezone(OFFICE_TZ).isoformat() if instant is not None else None
-
-
-# -- the route -----------------------------------------------------------------------------------
-
-
-def return_step(steps: list[DossierStep]) -> DossierStep | None:
-    """The final desk step (trả kết quả), if the route ends with one."""
-    if len(steps) > 1 and steps[-1].role == Role.RECEPTION:
-        return steps[-1]
-    return None
-
-
-def active_steps(steps: list[DossierStep]) -> list[DossierStep]:
-    return [step for step in steps if step.status == StepStatus.ACTIVE]
-
-
-def next_group(steps: list[DossierStep], after: DossierStep) -> list[DossierStep]:
-    """The next steps to activate after `after`: the first waiting step, with the rest of its
-    parallel group."""
-    waiting = [
-        s
-        for s in steps
-        if s.order > after.order and s.status in (StepStatus.PENDING, StepStatus.RETURNED)
-    ]
-    if not waiting:
-        return []
-    first = waiting[0]
-    if first.parallel_group is None:
-        return [first]
-    group = []
-    for step in waiting:
-        if step.parallel_group != first.parallel_group:
-            break
-        group.append(step)
-    return group
-
-
-def status_for(steps: list[DossierStep], active: list[DossierStep]) -> str:
-    """Where the dossier is, from its active steps."""
-    final = return_step(steps)
-    if not active or (final is not None and final in active):
-        return DossierStatus.RESULT_READY
-    if any(step.is_partner for step in active):
-        return DossierStatus.AWAITING_PARTNER
-    if any(step.role == Role.LEADER for step in active):
-        return DossierStatus.AWAITING_SIGNATURE
-    if steps and active == [steps[0]] and steps[0].role == Role.RECEPTION:
-        return DossierStatus.RECEIVED
-    return DossierStatus.PROCESSING
-
-
-def activate(
-    dossier: Dossier,
-    group: list[DossierStep],
-    at: datetime,
-    calendar: WorkCalendar,
-    steps: list[DossierStep] | None = None,
-) -> None:
-    """Start these steps now, each due after its share of time. The final desk step is due no
-    earlier than the appointment: the citizen collects the result on the day given."""
-    final = return_step(steps) if steps is not None else None
-    for step in group:
-        step.status = StepStatus.ACTIVE
-        step.started_at = at
-        step.due_at = step_due(step, at, calendar)
-        if step is final and dossier.due_at is not None and dossier.due_at > step.due_at:
-            step.due_at = dossier.due_at
-        step.finished_at = None
-        step.timeliness = ""
-        step.save(update_fields=["status", "started_at", "due_at", "finished_at", "timeliness"])
-        if not step.counts_toward_deadline:
-            # Time at a step outside the statutory time (e.g. the tax authority) stops the clock.
-            DossierPause.objects.create(dossier=dossier, kind=PauseKind.PAYMENT, started_at=at)
-
-
-def finish(
-    dossier: Dossier,
-    step: DossierStep,
-    at: datetime,
-    calendar: WorkCalendar,
-    steps: list[DossierStep],
-    status: str = StepStatus.DONE,
-) -> str:
-    """Close a step; returns its timeliness. A step outside the statutory time restarts the
-    clock: the dossier's due time moves by the office time it took."""
-    step.status = status
-    step.finished_at = at
-    step.timeliness = timeliness(at, step.due_at) if status == StepStatus.DONE else ""
-    step.save(update_fields=["status", "finished_at", "timeliness"])
-    if not step.counts_toward_deadline and step.started_at is not None:
-        close_pauses(dossier, at, calendar, steps, kinds=(PauseKind.PAYMENT,))
-    return step.timeliness
-
-
-def close_pauses(
-    dossier: Dossier,
-    at: datetime,
-    calendar: WorkCalendar,
-    steps: list[DossierStep],
-    *,
-    kinds: tuple[str, ...],
-    move_due: bool = True,
-) -> float:
-    """End the open pauses of these kinds; with `move_due`, the dossier's and the running steps'
-    due times move by the office time paused. Returns the office minutes paused."""
-    total = 0.0
-    for pause in DossierPause.objects.filter(dossier=dossier, kind__in=kinds, ended_at=None):
-        pause.ended_at = at
-        pause.save(update_fields=["ended_at"])
-        minutes = working_minutes_between(pause.started_at, at, calendar)
-        total += minutes
-        if not move_due or minutes <= 0:
-            continue
-        if dossier.due_at is not None:
-            dossier.due_at = add_working_minutes(dossier.due_at, minutes, calendar)
-        for step in steps:
-            if (
-                step.status == StepStatus.ACTIVE
-                and step.counts_toward_deadline
-                and step.due_at is not None
-                and step.started_at is not None
-                and step.started_at <= pause.started_at
-            ):
-                step.due_at = add_working_minutes(step.due_at, minutes, calendar)
-                step.save(update_fields=["due_at"])
-    return total
-
-
-def close_route(dossier: Dossier, at: datetime, steps: list[DossierStep]) -> None:
-    """Processing ends early (withdrawn, stopped): every open step is skipped, pauses end."""
-    for step in steps:
-        if step.status == StepStatus.ACTIVE:
-            step.status = StepStatus.SKIPPED
-            step.finished_at = at
-            step.save(update_fields=["status", "finished_at"])
-        elif step.status in (StepStatus.PENDING, StepStatus.RETURNED):
-            step.status = StepStatus.SKIPPED
-            step.save(update_fields=["status"])
-    DossierPause.objects.filter(dossier=dossier, ended_at=None).update(ended_at=at)
-
-
-def insert_step_after(dossier: Dossier, after: DossierStep, **values) -> DossierStep:
-    DossierStep.objects.filter(dossier=dossier, order__gt=after.order).update(order=F("order") + 1)
-    return DossierStep.objects.create(dossier=dossier, order=after.order + 1, **values)
-
-
-# -- resolving the template's units --------------------------------------------------------------
-
-_PARENTHESES = re.compile(r"\([^)]*\)")
-# Templates name who acts ("Trưởng Công an xã", "Công chức Tư pháp"); the unit follows the title.
-_TITLES = re.compile(r"^(?:pho truong|truong|lanh dao|giam doc|pho giam doc|cong chuc|can bo) ")
-
-
-def unit_key(unit_name: str) -> str:
-    """The folded unit name without its parenthesised explanation or the acting person's title:
-    "Phòng Kinh tế (cơ quan đăng ký kinh doanh cấp xã)" → "phong kinh te", "Trưởng Công an xã"
-    → "cong an xa"."""
-    return _TITLES.sub("", fold(_PARENTHESES.sub(" ", unit_name or "")))
-
-
-__all__ = [
-    "DAYS",
-    "SYSTEM_NAME",
-    "activate",
-    "active_steps",
-    "actor_name",
-    "authorize",
-    "authorize_step",
-    "calendar_of",
-    "clean_amount",
-    "clean_note",
-    "clean_reason",
-    "clean_text",
-    "close_pauses",
-    "close_route",
-    "cutoff_of",
-    "deny",
-    "finish",
-    "insert_step_after",
-    "iso",
-    "load_steps",
-    "local_date",
-    "lock",
-    "next_group",
-    "now",
-    "record_event",
-    "require_desk",
-    "return_step",
-    "rule_version_on",
-    "save",
-    "status_for",
-    "step_due",
-    "timeliness",
-    "unit_key",
-]

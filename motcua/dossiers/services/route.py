@@ -17,8 +17,6 @@ from motcua.dossiers.models import (
     StepStatus,
 )
 from motcua.dossiers.services._common import (
-    activate,
-    active_steps,
     authorize,
     authorize_step,
     calendar_of,
@@ -26,16 +24,20 @@ from motcua.dossiers.services._common import (
     clean_note,
     clean_reason,
     clean_text,
-    finish,
-    insert_step_after,
     iso,
     load_steps,
     lock,
-    next_group,
     now,
     record_event,
-    return_step,
     save,
+)
+from motcua.dossiers.services._route import (
+    activate,
+    active_steps,
+    finish,
+    insert_step_after,
+    next_group,
+    return_step,
     status_for,
 )
 from motcua.dossiers.statuses import Action, DossierStatus

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from motcua.common.errors import NotFound
 from motcua.dossiers.access import access_dossier, allowed_actions, dossiers_visible_to
+from motcua.dossiers.models import DossierEvent, RuleVersion
 from motcua.dossiers.tests.factories import (
     BIRTH_LIEN_THONG,
     HKD,
@@ -148,3 +150,62 @@ def test_allowed_actions_costs_two_queries(office, dossiers, django_assert_num_q
     dossier = dossiers["hkd"]
     with django_assert_num_queries(2):
         allowed_actions(user=office.reception, dossier=dossier)
+
+
+# -- the admin: read-mostly dossiers, a read-only event log ----------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, dossiers):
+    user = User.objects.create_superuser(username="root", password="mật-khẩu-2026")
+    client.force_login(user)
+    return client
+
+
+def test_admin_shows_dossiers_and_their_log_read_only(admin_client, dossiers):
+    dossier = dossiers["hkd"]
+    event = dossier.events.get()
+
+    changelist = admin_client.get(reverse("admin:dossiers_dossier_changelist"))
+    page = admin_client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
+    log = admin_client.get(reverse("admin:dossiers_dossierevent_change", args=[event.pk]))
+
+    assert (changelist.status_code, page.status_code, log.status_code) == (200, 200, 200)
+    assert dossier.code in changelist.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert 'name="_save"' not in log.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "method"),
+    [
+        ("admin:dossiers_dossier_add", "get"),
+        ("admin:dossiers_dossierevent_add", "get"),
+        ("admin:dossiers_dossierevent_delete", "post"),
+        ("admin:dossiers_dossierevent_change", "post"),
+        ("admin:dossiers_dossier_delete", "post"),
+    ],
+)
+def test_admin_cannot_add_change_or_delete_the_log(admin_client, dossiers, url, method):
+    dossier = dossiers["hkd"]
+    event = dossier.events.get()
+    args = [] if url.endswith("_add") else [event.pk if "event" in url else dossier.pk]
+    response = getattr(admin_client, method)(reverse(url, args=args), {"note": "sửa"})
+
+    assert response.status_code == 403
+    assert DossierEvent.objects.get(pk=event.pk).note == ""
+    assert dossier.__class__.objects.filter(pk=dossier.pk).exists()
+
+
+def test_admin_rule_version_in_use_cannot_be_deleted(admin_client, dossiers):
+    used = RuleVersion.objects.get(code="nd118-2025")
+    response = admin_client.post(
+        reverse("admin:dossiers_ruleversion_delete", args=[used.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert RuleVersion.objects.filter(pk=used.pk).exists()
+    assert (
+        admin_client.get(reverse("admin:dossiers_ruleversion_change", args=[used.pk])).status_code
+        == 200
+    )
