@@ -33,6 +33,7 @@ WORKLISTS = {
     "overdue": _("Hồ sơ quá hạn"),
     "to_sign": _("Hồ sơ chờ ký duyệt"),
     "intake": _("Hồ sơ trực tuyến chờ tiếp nhận"),
+    "at_desk": _("Hồ sơ đã tiếp nhận, chưa chuyển xử lý"),
     "to_return": _("Hồ sơ chờ trả kết quả"),
 }
 
@@ -74,8 +75,9 @@ def worklist(*, user, kind: str) -> QuerySet[Dossier]:
     assigned: active steps assigned to the user; department: active steps at agencies where
     the user holds a handler role; due_soon: the clock runs and the due time is within one
     working day; overdue: the clock runs past the due time; to_sign: waiting for the user's
-    signature; intake: online submissions at the user's desk; to_return: results waiting at
-    the user's desk.
+    signature; intake: online submissions at the user's desk; at_desk: received dossiers whose
+    active step is still the user's desk (to forward); to_return: results waiting at the
+    user's desk.
     """
     if kind not in WORKLISTS:
         raise InvalidInput(
@@ -105,6 +107,14 @@ def worklist(*, user, kind: str) -> QuerySet[Dossier]:
         dossiers = Dossier.objects.filter(
             status=DossierStatus.SUBMITTED, receiving_agency__in=desks
         ).order_by("submitted_at", "code")
+    elif kind == "at_desk":
+        desks = agencies_where(user, Role.RECEPTION)
+        at_desk = Q(agency__in=desks, role=Role.RECEPTION)
+        dossiers = (
+            Dossier.objects.filter(_with_active_step(at_desk))
+            .exclude(status=DossierStatus.RESULT_READY)  # that is "to_return"
+            .order_by(*by_due)
+        )
     elif kind == "to_return":
         desks = agencies_where(user, Role.RECEPTION)
         dossiers = Dossier.objects.filter(

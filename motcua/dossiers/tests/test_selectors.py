@@ -105,12 +105,15 @@ EXPECTED = [
     (Role.LEADER, "overdue", ["late"]),
     (Role.RECEPTION, "intake", ["online"]),
     (Role.RECEPTION, "to_return", ["ready"]),
+    (Role.RECEPTION, "at_desk", ["late", "at_desk"]),  # received, not yet handed on
+    (Role.SPECIALIST, "at_desk", []),
     (Role.RECEPTION, "department", []),
     (Role.RECEPTION, "overdue", ["late"]),
     (Role.REPORTER, "overdue", ["late"]),
     (Role.SYSTEM_ADMIN, "due_soon", ["studying", "elsewhere", "signing"]),
     ("other_specialist", "department", ["elsewhere"]),
     ("other_reception", "intake", []),
+    ("other_reception", "at_desk", []),  # theirs was forwarded
     ("other_leader", "overdue", []),
 ]
 
@@ -138,6 +141,7 @@ QUERIES = {
     "to_sign": 2,
     "intake": 2,
     "to_return": 2,
+    "at_desk": 2,
     "overdue": 3,  # + is the reader a system admin
     "due_soon": 4,  # + the calendar revision
 }
@@ -147,7 +151,7 @@ QUERIES = {
 def test_worklist_query_counts_do_not_grow_with_rows(
     office, board, kind, django_assert_num_queries
 ):
-    user = office.leader if kind not in ("intake", "to_return") else office.reception
+    user = office.leader if kind not in ("intake", "to_return", "at_desk") else office.reception
     if kind == "assigned":
         user = office.specialist
     calendar_for_agency(None)  # built once per process, then cached

@@ -167,6 +167,7 @@ def test_the_dashboard_shows_every_tab_with_its_count(office, hkd, clock):
         ("Quá hạn", 0),
         ("Chờ ký", 0),
         ("Hồ sơ trực tuyến chờ tiếp nhận", 0),
+        ("Chờ chuyển xử lý", 0),
         ("Chờ trả kết quả", 0),
     ]
     page = text(response)
@@ -855,12 +856,12 @@ def test_the_dashboard_costs_the_same_queries_for_one_or_many_dossiers(
     client = as_user(office.specialist)
     client.get(reverse("dossiers:home"))  # loads the national working calendar into the cache
     at_the_department(office, hkd)
-    # session, user, officer check; seven counts; the page and its active steps; roles ×4
-    with django_assert_num_queries(16):
+    # session, user, officer check; eight counts; the page and its active steps; roles ×4
+    with django_assert_num_queries(17):
         one = client.get(reverse("dossiers:home"), {"tab": "department"})
     at_the_department(office, hkd)
     at_the_department(office, hkd)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         three = client.get(reverse("dossiers:home"), {"tab": "department"})
 
     assert len(one.context["page"].object_list) == 1
@@ -879,3 +880,15 @@ def test_the_dossier_page_costs_a_fixed_number_of_queries(
         response = client.get(reverse("dossiers:detail", args=[dossier.code]))
 
     assert response.status_code == 200
+
+
+def test_a_received_dossier_waits_in_the_desk_tab_until_forwarded(office, hkd, clock):
+    dossier = receive(office, hkd)
+    desk = as_user(office.reception)
+
+    before = desk.get(reverse("dossiers:home"), {"tab": "at_desk"})
+    desk.post(action_url(dossier, "forward"), {"note": ""})
+    after = desk.get(reverse("dossiers:home"), {"tab": "at_desk"})
+
+    assert [d.code for d in before.context["page"].object_list] == [dossier.code]
+    assert list(after.context["page"].object_list) == []

@@ -21,6 +21,7 @@ TABS = (
     ("overdue", gettext_lazy("Quá hạn")),
     ("to_sign", gettext_lazy("Chờ ký")),
     ("intake", gettext_lazy("Hồ sơ trực tuyến chờ tiếp nhận")),
+    ("at_desk", gettext_lazy("Chờ chuyển xử lý")),
     ("to_return", gettext_lazy("Chờ trả kết quả")),
 )
 TAB_KINDS = dict(TABS)
