@@ -118,3 +118,18 @@ def seeded_demo(transactional_db):
     # --force: the test runner turns DEBUG off, which seed_demo otherwise refuses.
     call_command("seed_demo", "--force", stdout=io.StringIO())
     return {officer.username: DEMO_PASSWORD for officer in OFFICERS}
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(transactional_db):
+    """Put back the rows that data migrations add (rule versions, the official calendars): a
+    live-server test before this one flushed every table, those rows included."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("motcua.dossiers.migrations.0002_rule_versions", "add_rule_versions"),
+        ("motcua.workdays.migrations.0002_official_schedules_2025_2026", "add_schedules"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -2,12 +2,10 @@
 and prints the receipt, Phòng Kinh tế checks it, the leader signs, the desk returns the result,
 and the public lookup says so."""
 
-import importlib
 import re
 from io import BytesIO
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -16,14 +14,6 @@ pytestmark = pytest.mark.e2e
 PROCEDURE = "Đăng ký thành lập hộ kinh doanh"
 APPLICANT = "Trần Thị Bình"
 DOSSIER_URL = re.compile(r"/can-bo/ho-so/([^/]+)/$")
-
-
-@pytest.fixture
-def rule_versions(transactional_db):
-    """The one-stop rule versions of the data migration: a live-server test that ran before
-    this one flushed every table, the migration's rows included."""
-    migration = importlib.import_module("motcua.dossiers.migrations.0002_rule_versions")
-    migration.add_rule_versions(apps, None)
 
 
 def sign_in(page, username: str, password: str) -> None:
@@ -53,7 +43,7 @@ def take(page, action: str, expected_message: str) -> None:
     expect(page.locator(".messages")).to_contain_text(expected_message)
 
 
-def test_household_business_from_intake_to_result(page, seeded_demo, rule_versions):
+def test_household_business_from_intake_to_result(page, seeded_demo):
     # The desk of xã Hàm Yên receives the dossier.
     sign_in(page, "tiepnhan.xahamyen", seeded_demo["tiepnhan.xahamyen"])
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).click()
