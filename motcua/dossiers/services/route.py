@@ -115,9 +115,15 @@ def dossier_forward(*, actor, dossier: Dossier, note: str = "") -> Dossier:
     """Finish the actor's step and hand the dossier to the next step (or parallel group): a
     leader's step waits for signature, a partner's for liên thông, the final desk step means the
     result is ready."""
+    return _hand_over(actor=actor, dossier=dossier, action=Action.FORWARD, step=None, note=note)
+
+
+def _hand_over(*, actor, dossier: Dossier, action: str, step, note: str) -> Dossier:
+    """Finish the actor's step (`step`, or the one the actor holds) and move the route on, with
+    the hand-over event of form 06."""
     dossier = lock(dossier)
     steps = load_steps(dossier)
-    current = authorize_step(actor, dossier, Action.FORWARD, steps)
+    current = authorize_step(actor, dossier, action, steps, step)
     note = clean_note(note)
     at = now()
     calendar = calendar_of(dossier)
@@ -127,7 +133,7 @@ def dossier_forward(*, actor, dossier: Dossier, note: str = "") -> Dossier:
     save(dossier, "status", "outcome", "finished_at", "due_at")
     record_event(
         dossier,
-        action=Action.FORWARD,
+        action=action,
         from_status=from_status,
         actor=actor,
         at=at,
@@ -268,30 +274,9 @@ def dossier_partner_result(
     """A liên thông partner has done its part (recorded by the partner's officer, or by the desk
     on receiving the partner's result). The route moves on when every partner step of a
     parallel group is done."""
-    dossier = lock(dossier)
-    steps = load_steps(dossier)
-    current = authorize_step(actor, dossier, Action.PARTNER_RESULT, steps, step)
-    note = clean_note(note)
-    at = now()
-    calendar = calendar_of(dossier)
-    from_status = dossier.status
-    step_timeliness = finish(dossier, current, at, calendar, steps)
-    activated = _move_on(dossier, steps, current, at, calendar)
-    save(dossier, "status", "outcome", "finished_at", "due_at")
-    record_event(
-        dossier,
-        action=Action.PARTNER_RESULT,
-        from_status=from_status,
-        actor=actor,
-        at=at,
-        agency=current.agency,
-        step=current,
-        to_step=activated[0] if activated else None,
-        timeliness=step_timeliness,
-        note=note,
-        data=_handover_data(activated),
+    return _hand_over(
+        actor=actor, dossier=dossier, action=Action.PARTNER_RESULT, step=step, note=note
     )
-    return dossier
 
 
 @transaction.atomic
