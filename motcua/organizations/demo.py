@@ -35,6 +35,10 @@ DISTRICT_JUSTICE_CODE = "000.01.06.H62"
 COMMUNE_CODE = "000.00.51.H62"
 COMMUNE_CENTER_CODE = "000.01.51.H62"
 COMMUNE_ECONOMY_CODE = "000.03.51.H62"
+# The liên thông partners of xã Hàm Yên: birth registration goes on to the commune police
+# (thường trú) and the social insurance office (thẻ BHYT) in parallel (DOMAIN §7).
+COMMUNE_POLICE_CODE = "000.01.31.H62"
+COMMUNE_INSURANCE_CODE = "000.01.32.H62"
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,22 @@ TUYEN_QUANG = AgencySpec(
         _dept("000.00.14.H62", "Sở Xây dựng tỉnh Tuyên Quang"),
         _dept("000.00.15.H62", "Sở Văn hóa, Thể thao và Du lịch tỉnh Tuyên Quang"),
         _dept("000.00.16.H62", "Sở Nội vụ tỉnh Tuyên Quang"),
-        AgencySpec("000.00.31.H62", "Công an tỉnh Tuyên Quang", AgencyKind.EXTERNAL),
-        AgencySpec("000.00.32.H62", "Bảo hiểm xã hội tỉnh Tuyên Quang", AgencyKind.EXTERNAL),
+        AgencySpec(
+            "000.00.31.H62",
+            "Công an tỉnh Tuyên Quang",
+            AgencyKind.EXTERNAL,
+            children=(AgencySpec(COMMUNE_POLICE_CODE, "Công an xã Hàm Yên", AgencyKind.EXTERNAL),),
+        ),
+        AgencySpec(
+            "000.00.32.H62",
+            "Bảo hiểm xã hội tỉnh Tuyên Quang",
+            AgencyKind.EXTERNAL,
+            children=(
+                AgencySpec(
+                    COMMUNE_INSURANCE_CODE, "Bảo hiểm xã hội cơ sở Hàm Yên", AgencyKind.EXTERNAL
+                ),
+            ),
+        ),
         AgencySpec("000.00.33.H62", "Thuế tỉnh Tuyên Quang", AgencyKind.EXTERNAL),
         HAM_YEN,
         _new_commune(51, "xã", "Hàm Yên", "Phòng Kinh tế"),
@@ -179,6 +197,10 @@ OFFICERS = (
     OfficerSpec("chuyenvien.kinhte", "Bùi Văn Đức", Role.SPECIALIST, COMMUNE_ECONOMY_CODE),
     OfficerSpec("truongphong.kinhte", "Ngô Thị Hạnh", Role.DEPARTMENT_HEAD, COMMUNE_ECONOMY_CODE),
     OfficerSpec("lanhdao.xahamyen", "Đặng Quốc Khánh", Role.LEADER, COMMUNE_CODE),
+    # Công chức Tư pháp – Hộ tịch is a civil servant of the commune itself, not of a department.
+    OfficerSpec("tuphap.xahamyen", "Lý Thị Phương", Role.SPECIALIST, COMMUNE_CODE),
+    OfficerSpec("congan.xahamyen", "Hà Văn Sơn", Role.SPECIALIST, COMMUNE_POLICE_CODE),
+    OfficerSpec("bhxh.hamyen", "Mai Thị Yến", Role.SPECIALIST, COMMUNE_INSURANCE_CODE),
 )
 
 

@@ -49,11 +49,11 @@ def test_seeding_twice_changes_nothing():
 
     assert _counts() == after_first
     assert dict(User.objects.values_list("username", "password")) == passwords
-    assert after_first["organizations.Agency"] == 43
+    assert after_first["organizations.Agency"] == 45
     assert after_first["organizations.Counter"] == 21
-    assert after_first["organizations.User"] == 11
-    assert after_first["organizations.Membership"] == 11
-    assert "Cơ quan mới: 43; quầy mới: 21; cán bộ mới: 11." in first_output
+    assert after_first["organizations.User"] == 14
+    assert after_first["organizations.Membership"] == 14
+    assert "Cơ quan mới: 45; quầy mới: 21; cán bộ mới: 14." in first_output
     assert "Cơ quan mới: 0; quầy mới: 0; cán bộ mới: 0." in second_output
 
 
@@ -74,6 +74,9 @@ def test_the_printed_logins_work(client):
         ("chuyenvien.kinhte", "Chuyên viên xử lý"),
         ("truongphong.kinhte", "Lãnh đạo phòng"),
         ("lanhdao.xahamyen", "Lãnh đạo cơ quan (ký duyệt)"),
+        ("tuphap.xahamyen", "Chuyên viên xử lý"),
+        ("congan.xahamyen", "Chuyên viên xử lý"),
+        ("bhxh.hamyen", "Chuyên viên xử lý"),
     ]
     for username, password, _role in logins:
         assert client.login(username=username, password=password), username
@@ -196,10 +199,37 @@ def test_the_demo_officers_reach_where_their_role_says():
     )
     assert user_has_role(user=users["lanhdao.xahamyen"], agency=economy, role=Role.LEADER)
     assert not user_has_role(user=users["lanhdao.xahamyen"], agency=desk, role=Role.LEADER)
-    assert visible_agencies(users["baocao.tuyenquang"]).count() == 43
-    assert visible_agencies(users["admin"]).count() == 43
+    assert visible_agencies(users["baocao.tuyenquang"]).count() == 45
+    assert visible_agencies(users["admin"]).count() == 45
     assert (users["admin"].is_staff, users["admin"].is_superuser) == (True, True)
     assert not any(u.is_staff for name, u in users.items() if name != "admin")
+
+
+@pytest.mark.django_db
+def test_the_lien_thong_partners_of_xa_ham_yen_and_their_officers():
+    _seed("--skip-catalog")
+    users = {user.username: user for user in User.objects.all()}
+    commune = Agency.objects.get(code=demo.COMMUNE_CODE)
+    police = Agency.objects.get(code=demo.COMMUNE_POLICE_CODE)
+    insurance = Agency.objects.get(code=demo.COMMUNE_INSURANCE_CODE)
+
+    assert (police.name, police.kind, police.parent.name) == (
+        "Công an xã Hàm Yên",
+        AgencyKind.EXTERNAL,
+        "Công an tỉnh Tuyên Quang",
+    )
+    assert (insurance.name, insurance.kind, insurance.parent.name) == (
+        "Bảo hiểm xã hội cơ sở Hàm Yên",
+        AgencyKind.EXTERNAL,
+        "Bảo hiểm xã hội tỉnh Tuyên Quang",
+    )
+    assert user_has_role(user=users["tuphap.xahamyen"], agency=commune, role=Role.SPECIALIST)
+    assert user_has_role(user=users["congan.xahamyen"], agency=police, role=Role.SPECIALIST)
+    assert user_has_role(user=users["bhxh.hamyen"], agency=insurance, role=Role.SPECIALIST)
+    # Each partner's officer works in their own agency only.
+    assert list(visible_agencies(users["congan.xahamyen"])) == [police]
+    assert list(visible_agencies(users["bhxh.hamyen"])) == [insurance]
+    assert not user_has_role(user=users["lanhdao.xahamyen"], agency=police, role=Role.LEADER)
 
 
 @pytest.mark.django_db
@@ -238,7 +268,7 @@ def test_without_the_catalog_command_it_says_so(monkeypatch):
     output = _seed()
 
     assert "Chưa có lệnh import_catalog" in output
-    assert Agency.objects.count() == 43
+    assert Agency.objects.count() == 45
 
 
 @pytest.mark.django_db
