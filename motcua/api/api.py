@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from motcua.api.dossiers import router as dossiers_router
 from motcua.api.lookup import router as lookup_router
 from motcua.api.procedures import router as procedures_router
 from motcua.common.errors import DomainError
@@ -22,6 +23,7 @@ api = NinjaAPI(
 
 api.add_router("/procedures", procedures_router)
 api.add_router("/lookup", lookup_router)
+api.add_router("/dossiers", dossiers_router)
 
 
 @api.exception_handler(DomainError)
@@ -53,6 +55,13 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's own (English) answer to a body that is not JSON.
+        return api.create_response(
+            request,
+            {"code": "invalid_json", "message": _("Nội dung gửi lên không phải JSON hợp lệ.")},
+            status=400,
+        )
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
     )
