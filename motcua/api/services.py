@@ -83,7 +83,12 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def api_token_verify(*, secret: str) -> ApiToken | None:
     """The valid token whose secret this is (with its user), or None: unknown, revoked,
     expired, or its user deactivated. Records the use, at most once a minute."""
-    if not isinstance(secret, str) or not secret or len(secret) > _MAX_SECRET_LENGTH:
+    if (
+        not isinstance(secret, str)
+        or not secret
+        or len(secret) > _MAX_SECRET_LENGTH
+        or not secret.isprintable()  # PostgreSQL refuses a NUL even in a query parameter
+    ):
         return None
     digest = _digest(secret)
     at = timezone.now()

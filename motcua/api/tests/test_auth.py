@@ -112,6 +112,7 @@ def test_no_credentials_is_a_401(client):
         "Bearer ",
         "Bearer không-phải-mã",
         "Bearer " + "x" * 500,
+        "Bearer abcdefgh\x00",
         "Token abc",
     ],
 )

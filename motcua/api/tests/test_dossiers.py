@@ -449,6 +449,7 @@ def test_a_worklist_pages_with_limit_and_offset_in_fixed_queries(office, hkd):
         ({"kind": "assigned", "limit": 0}, "invalid_limit"),
         ({"kind": "assigned", "limit": 101}, "invalid_limit"),
         ({"kind": "assigned", "offset": -1}, "invalid_offset"),
+        ({"kind": "assigned", "offset": 10**19}, "invalid_offset"),
         ({"kind": "assigned", "limit": "mười"}, "invalid_input"),
     ],
 )
@@ -747,6 +748,12 @@ def test_a_malformed_action_body_is_a_400_and_changes_nothing(office, hkd, actio
         ("send_back", {"to_step": 9, "reason": "Làm lại"}, "step_unknown"),
         ("send_partner", {"partner_agency": "KHONG.CO", "note": "x"}, "agency_unknown"),
         ("apologize", {"reason": "x", "new_due_at": "2026-03-04T17:00"}, "invalid_new_due_at"),
+        (
+            "apologize",
+            {"reason": "x", "new_due_at": "9999-12-31T23:59:59-12:00"},
+            "invalid_new_due_at",
+        ),
+        ("assign", {"assignee": "chuyenvien", "step": 10**20}, "step_unknown"),
     ],
 )
 def test_a_domain_check_failing_is_a_400_with_its_code_and_changes_nothing(
@@ -761,6 +768,33 @@ def test_a_domain_check_failing_is_a_400_with_its_code_and_changes_nothing(
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert snapshot(dossier) == before
+
+
+def test_a_nul_character_is_refused_before_reaching_the_database(office, hkd):
+    dossier = receive(office, hkd)
+    before = snapshot(dossier)
+    api = Api(office.reception)
+
+    in_the_path = api.client.get(f"/api/v1/dossiers/{dossier.code}%00")
+    in_an_action = api.act(dossier, "withdraw", {"reason": "Công dân\x00 đề nghị"})
+    in_the_intake = api.post("", create_body(applicant={**APPLICANT, "name": "An\x00"}))
+
+    assert in_the_path.status_code == 404
+    assert in_the_path.json() == NOT_FOUND
+    assert in_an_action.status_code == in_the_intake.status_code == 400
+    assert in_an_action.json()["details"]["errors"] == [
+        {
+            "type": "value_error",
+            "loc": ["body", "payload", "reason"],
+            "msg": "Value error, Văn bản không được chứa ký tự NUL.",
+            "ctx": {"error": "Văn bản không được chứa ký tự NUL."},
+        }
+    ]
+    assert in_the_intake.json()["details"]["errors"][0]["loc"] == [
+        "body", "payload", "applicant", "name",
+    ]  # fmt: skip
+    assert snapshot(dossier) == before
+    assert Dossier.objects.count() == 1
 
 
 def test_an_unknown_action_is_a_404(office, hkd):
