@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
+    "motcua.queueing",
 ]
 
 MIDDLEWARE = [
