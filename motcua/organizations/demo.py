@@ -1,5 +1,6 @@
 """The demo: tỉnh Tuyên Quang with the legacy huyện Hàm Yên of the seed story (2017) and the
-two-level shape in force since 1 July 2025, plus one officer per role.
+two-level shape in force since 1 July 2025, plus one officer per role and the officers of xã Hàm
+Yên's liên thông partners (Công an xã, Bảo hiểm xã hội cơ sở).
 
 Codes follow the e-ID scheme of QCVN 102:2016 ("G4.G3.G2.H62"): the province is 000.00.00.H62,
 its direct units 000.00.NN.H62, their units 000.MM.NN.H62, one level further PPP.MM.NN.H62.
