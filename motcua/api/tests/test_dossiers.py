@@ -882,6 +882,11 @@ def test_openapi_lists_every_dossier_operation_with_its_error_responses(client):
             if status >= "400":
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+    error = document["components"]["schemas"]["ErrorOut"]
+    assert (sorted(error["properties"]), error["required"]) == (
+        ["code", "details", "message"],
+        ["code", "message"],
+    )
     assert document["components"]["securitySchemes"]["ApiTokenAuth"] == {
         "type": "http",
         "scheme": "bearer",
