@@ -6,7 +6,7 @@ dossier; they raise motcua.common.errors with stable codes and leave nothing hal
 """
 
 from motcua.dossiers.services.due import dossiers_recompute_due
-from motcua.dossiers.services.files import dossier_attach_file
+from motcua.dossiers.services.files import dossier_attach_file, upload_inspect
 from motcua.dossiers.services.holds import (
     dossier_apologize,
     dossier_pause_payment,
@@ -61,4 +61,5 @@ __all__ = [
     "dossier_withdraw",
     "dossiers_close_unanswered_supplements",
     "dossiers_recompute_due",
+    "upload_inspect",
 ]

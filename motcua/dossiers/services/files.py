@@ -66,6 +66,37 @@ def _size(upload) -> int | None:
     return size if isinstance(size, int) else None
 
 
+def upload_inspect(*, upload) -> tuple[str, str, int, str]:
+    """(content type, extension, size, sha256) of an acceptable upload, or InvalidInput.
+
+    Reads the whole file and stores nothing: a batch of uploads (the scans of an intake) is
+    inspected first, so a bad file among them refuses the batch before any file reaches the
+    storage, where a rollback could not remove it."""
+    if upload is None or not hasattr(upload, "read"):
+        raise InvalidInput(_("Chưa chọn tệp."), code="file_missing")
+    size = _size(upload)
+    if size is not None and size > MAX_FILE_SIZE:
+        raise InvalidInput(_("Tệp lớn hơn 20 MB."), code="file_too_large")
+    upload.seek(0)
+    digest = hashlib.sha256()
+    read = 0
+    head = b""
+    while chunk := upload.read(_CHUNK):
+        if not head:
+            head = chunk[:16]
+        read += len(chunk)
+        if read > MAX_FILE_SIZE:
+            raise InvalidInput(_("Tệp lớn hơn 20 MB."), code="file_too_large")
+        digest.update(chunk)
+    if read == 0:
+        raise InvalidInput(_("Tệp rỗng."), code="file_empty")
+    sniffed = sniff(head)
+    if sniffed is None:
+        raise InvalidInput(_("Chỉ nhận tệp PDF, JPEG hoặc PNG."), code="file_type_not_allowed")
+    upload.seek(0)
+    return (*sniffed, read, digest.hexdigest())
+
+
 @transaction.atomic
 def dossier_attach_file(
     *,
@@ -93,29 +124,7 @@ def dossier_attach_file(
         )
     if document is not None and document.dossier_id != dossier.pk:
         raise InvalidInput(_("Giấy tờ không thuộc hồ sơ này."), code="document_not_in_dossier")
-    if upload is None or not hasattr(upload, "read"):
-        raise InvalidInput(_("Chưa chọn tệp."), code="file_missing")
-    size = _size(upload)
-    if size is not None and size > MAX_FILE_SIZE:
-        raise InvalidInput(_("Tệp lớn hơn 20 MB."), code="file_too_large")
-    upload.seek(0)
-    digest = hashlib.sha256()
-    read = 0
-    head = b""
-    while chunk := upload.read(_CHUNK):
-        if not head:
-            head = chunk[:16]
-        read += len(chunk)
-        if read > MAX_FILE_SIZE:
-            raise InvalidInput(_("Tệp lớn hơn 20 MB."), code="file_too_large")
-        digest.update(chunk)
-    if read == 0:
-        raise InvalidInput(_("Tệp rỗng."), code="file_empty")
-    sniffed = sniff(head)
-    if sniffed is None:
-        raise InvalidInput(_("Chỉ nhận tệp PDF, JPEG hoặc PNG."), code="file_type_not_allowed")
-    content_type, extension = sniffed
-    upload.seek(0)
+    content_type, extension, read, sha256 = upload_inspect(upload=upload)
     at = now()
     stored = DossierFile(
         dossier=dossier,
@@ -124,7 +133,7 @@ def dossier_attach_file(
         original_name=_original_name(getattr(upload, "name", ""), extension),
         content_type=content_type,
         size=read,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         uploaded_at=at,
     )

@@ -217,11 +217,6 @@ def test_a_good_file_then_a_bad_one_receives_nothing(office, hkd, clock, media):
     assert DossierFile.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the intake view rolls back the rows but not the storage: a file saved before a "
-    "later file of the same intake is refused stays on disk without a row",
-)
 def test_a_good_file_then_a_bad_one_leaves_no_file_on_disk(office, hkd, clock, media):
     good = SimpleUploadedFile("don.pdf", PDF, "application/pdf")
 

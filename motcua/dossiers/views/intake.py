@@ -121,7 +121,10 @@ def _decide(request: HttpRequest, form: IntakeForm):
         )
         return dossier
     # The receipt and the scanned files stand or fall together: a file of the wrong type must
-    # not leave a received dossier behind without it.
+    # not leave a received dossier behind without it, nor a stored scan without its dossier
+    # (every file is inspected before anything is written).
+    for upload in form.cleaned_data["files"]:
+        services.upload_inspect(upload=upload)
     with transaction.atomic():
         dossier = services.dossier_receive(
             **common,
@@ -130,15 +133,8 @@ def _decide(request: HttpRequest, form: IntakeForm):
             set_count=form.cleaned_data["set_count"],
             return_method=form.cleaned_data["return_method"],
         )
-        uploads = form.cleaned_data["files"]
-        attach = getattr(services, "dossier_attach_file", None)
-        if uploads and attach is None:
-            raise InvalidInput(
-                _("Chưa tải tệp lên được lúc tiếp nhận; hãy tải lên ở trang hồ sơ."),
-                code="upload_unavailable",
-            )
-        for upload in uploads:
-            attach(actor=request.user, dossier=dossier, upload=upload)
+        for upload in form.cleaned_data["files"]:
+            services.dossier_attach_file(actor=request.user, dossier=dossier, upload=upload)
     messages.success(
         request,
         _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho công dân.")
