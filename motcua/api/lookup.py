@@ -7,15 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
+from motcua.api.schemas import ErrorOut
 from motcua.common.ratelimit import lookup_rate_limit_hit
 from motcua.dossiers.public import dossier_public_status
 
 router = Router(tags=["lookup"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class ProcedureRefOut(Schema):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 
+from motcua.api.schemas import ErrorOut, check_offset
 from motcua.catalog.exchange import procedure_record, processing_time_records
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedure_get, procedure_search
@@ -18,11 +19,6 @@ router = Router(tags=["procedures"])
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class FieldOut(Schema):
@@ -150,8 +146,7 @@ def procedure_list(
         raise InvalidInput(
             _("Tham số limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit"
         )
-    if offset < 0:
-        raise InvalidInput(_("Tham số offset không được âm."), code="invalid_offset")
+    check_offset(offset)
     procedures = procedure_search(query=q, field=field or None, level=level or None, agency=agency)
     items = [
         {

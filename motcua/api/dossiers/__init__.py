@@ -31,6 +31,7 @@ from motcua.api.dossiers.schemas import (
     ErrorOut,
     WorklistOut,
 )
+from motcua.api.schemas import check_offset
 from motcua.common.errors import InvalidInput, NotFound
 from motcua.dossiers import services
 from motcua.dossiers.access import access_dossier
@@ -41,7 +42,6 @@ router = Router(tags=["dossiers"], auth=officer_auth)
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-MAX_OFFSET = 1_000_000_000
 
 
 @router.post(
@@ -107,7 +107,7 @@ def dossier_create(request: HttpRequest, payload: DossierCreateIn):
 def dossier_worklist(
     request: HttpRequest,
     kind: Literal[
-        "assigned", "department", "due_soon", "overdue", "to_sign", "intake", "to_return"
+        "assigned", "department", "due_soon", "overdue", "to_sign", "intake", "at_desk", "to_return"
     ] = Query(..., description=gettext_lazy("Danh sách nào.")),
     limit: int = Query(
         DEFAULT_LIMIT, description=gettext_lazy("Số hồ sơ mỗi trang, từ 1 đến 100.")
@@ -118,12 +118,7 @@ def dossier_worklist(
         raise InvalidInput(
             _("Tham số limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit"
         )
-    if not 0 <= offset <= MAX_OFFSET:
-        # A database refuses an OFFSET past 64 bits; no worklist comes anywhere near this.
-        raise InvalidInput(
-            _("Tham số offset phải từ 0 đến %(max)s.") % {"max": MAX_OFFSET},
-            code="invalid_offset",
-        )
+    check_offset(offset)
     dossiers = worklist(user=request.auth, kind=kind)
     items = [
         {

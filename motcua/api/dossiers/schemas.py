@@ -9,11 +9,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict | None = None
+from motcua.api.schemas import ErrorOut
 
 
 class _In(Schema):

@@ -779,8 +779,8 @@ def test_a_nul_character_is_refused_before_reaching_the_database(office, hkd):
     in_an_action = api.act(dossier, "withdraw", {"reason": "Công dân\x00 đề nghị"})
     in_the_intake = api.post("", create_body(applicant={**APPLICANT, "name": "An\x00"}))
 
-    assert in_the_path.status_code == 404
-    assert in_the_path.json() == NOT_FOUND
+    assert in_the_path.status_code == 400
+    assert in_the_path.json()["code"] == "invalid_characters"
     assert in_an_action.status_code == in_the_intake.status_code == 400
     assert in_an_action.json()["details"]["errors"] == [
         {

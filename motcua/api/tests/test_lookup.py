@@ -129,7 +129,6 @@ def test_lookup_takes_three_queries_with_fifty_events(client, dossier, django_as
         "%20",
         "x" * 300,
         "a/b/c",
-        "%00abc",
         "000.00.06.H56-260105-0007'%20OR%201=1",
     ],
 )
@@ -138,6 +137,16 @@ def test_unknown_and_malformed_codes_answer_the_same_404(client, dossier, path):
 
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
+
+
+def test_a_nul_character_in_the_code_is_a_bad_request(client, dossier):
+    response = client.get("/api/v1/lookup/%00abc")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_characters",
+        "message": "Địa chỉ yêu cầu chứa ký tự không hợp lệ.",
+    }
 
 
 @override_settings(MOTCUA_LOOKUP_RATE=2)

@@ -136,7 +136,8 @@ def test_list_costs_a_fixed_number_of_queries(client, catalog, django_assert_num
         ({"limit": 0}, "invalid_limit", "Tham số limit phải từ 1 đến 100."),
         ({"limit": 1000}, "invalid_limit", "Tham số limit phải từ 1 đến 100."),
         ({"limit": "abc"}, "invalid_input", "Dữ liệu gửi lên không hợp lệ."),
-        ({"offset": -1}, "invalid_offset", "Tham số offset không được âm."),
+        ({"offset": -1}, "invalid_offset", "Tham số offset phải từ 0 đến 1000000000."),
+        ({"offset": 10**12}, "invalid_offset", "Tham số offset phải từ 0 đến 1000000000."),
     ],
 )
 def test_bad_list_input_is_a_400_with_a_stable_code(client, catalog, params, code, message):
@@ -183,7 +184,6 @@ def test_detail_for_an_agency_gives_its_own_version(client, catalog):
             {"agency": "000.99.99.H99"},
             "Không tìm thấy cơ quan có mã 000.99.99.H99.",
         ),
-        (f"{LIST}/1.001193%00", {}, "Không tìm thấy thủ tục có mã 1.001193\x00."),
     ],
 )
 def test_unknown_procedure_or_agency_is_a_404(client, catalog, url, params, message):
@@ -194,9 +194,11 @@ def test_unknown_procedure_or_agency_is_a_404(client, catalog, url, params, mess
 
 
 def test_nul_characters_in_filters_do_not_break_the_database(client, catalog):
-    assert client.get(LIST, {"field": "HT\x00"}).json() == {"count": 0, "items": []}
-    assert client.get(LIST, {"agency": "\x00"}).status_code == 404
-    assert client.get(LIST, {"q": "khai\x00sinh"}).json()["count"] == 2
+    for params in ({"field": "HT\x00"}, {"agency": "\x00"}, {"q": "khai\x00sinh"}):
+        response = client.get(LIST, params)
+
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_characters"
 
 
 def test_openapi_lists_both_operations_with_their_parameters(client, db):

@@ -31,3 +31,14 @@ def test_errors_speak_english_when_the_user_switched(client):
     assert response.status_code == 400
     assert response.json()["code"] == "query_empty"
     assert response.json()["message"].isascii()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/lookup/ABC%00DEF", "/thu-tuc/tim-kiem/?q=a%00b", "/tra-cuu/X%00/"],
+)
+def test_a_nul_character_is_a_bad_request_not_a_server_error(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 400

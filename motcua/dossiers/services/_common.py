@@ -94,6 +94,12 @@ def clean_text(value, *, field: str, max_length: int, required: bool = False) ->
             _("Trường «%(field)s» phải là văn bản.") % {"field": field}, code="invalid_text"
         )
     text = value.strip()
+    if any(ch < " " and ch not in "\n\r\t" for ch in text):
+        # NUL and other control characters: PostgreSQL refuses NUL in text outright.
+        raise InvalidInput(
+            _("Trường «%(field)s» chứa ký tự không hợp lệ.") % {"field": field},
+            code="invalid_characters",
+        )
     if required and not text:
         raise InvalidInput(
             _("Trường «%(field)s» không được để trống.") % {"field": field}, code="required"

@@ -42,6 +42,8 @@ from motcua.dossiers.services.plan import start_processing
 from motcua.dossiers.statuses import Action, DossierStatus
 from motcua.workdays.engine import (
     DEFAULT_OFFICE_DAY,
+    MAX_YEAR,
+    MIN_YEAR,
     clock_start,
     due_at_after,
     working_minutes_between,
@@ -290,6 +292,7 @@ def dossier_apologize(*, actor, dossier: Dossier, reason: str, new_due_at: datet
         not isinstance(new_due_at, datetime)
         or new_due_at.tzinfo is None
         or new_due_at.utcoffset() is None
+        or not MIN_YEAR < new_due_at.year < MAX_YEAR
     ):
         raise InvalidInput(_("Ngày hẹn mới không hợp lệ."), code="invalid_new_due_at")
     at = now()

@@ -478,7 +478,9 @@ def test_apology_at_least_one_working_day_before_the_due_time(office, hkd, when,
         assert snapshot(dossier) == before
 
 
-@pytest.mark.parametrize("new_due", [local(2026, 3, 5, 8, 0), "2026-03-09", None])
+@pytest.mark.parametrize(
+    "new_due", [local(2026, 3, 5, 8, 0), "2026-03-09", None, local(9999, 3, 9, 17, 0)]
+)
 def test_apology_new_appointment_must_be_a_later_time(office, hkd, new_due):
     dossier = at_department(office, hkd, local(2026, 3, 2, 8, 0))
 
@@ -492,6 +494,23 @@ def test_apology_new_appointment_must_be_a_later_time(office, hkd, new_due):
             new_due_at=new_due,
         )
     assert error.value.code == "invalid_new_due_at"
+
+
+def test_a_reason_with_a_nul_character_is_refused(office, hkd):
+    dossier = at_department(office, hkd, local(2026, 3, 2, 8, 0))
+    before = snapshot(dossier)
+
+    with pytest.raises(InvalidInput) as error:
+        at(
+            local(2026, 3, 3, 8, 0),
+            dossier_apologize,
+            actor=office.reception,
+            dossier=dossier,
+            reason="Chậm\x00",
+            new_due_at=local(2026, 3, 9, 17, 0),
+        )
+    assert error.value.code == "invalid_characters"
+    assert snapshot(dossier) == before
 
 
 # -- withdrawal and stopping ---------------------------------------------------------------------
