@@ -4,11 +4,8 @@ secret, once; `motcua api_token revoke PREFIX`; `motcua api_token list [--user U
 A bad argument prints one line in Vietnamese on stderr and exits with status 2.
 """
 
-import sys
 from datetime import datetime, time
 
-from django.core.management.base import BaseCommand, CommandError, handle_default_options
-from django.db import connections
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -16,38 +13,22 @@ from django.utils.translation import gettext_lazy
 
 from motcua.api.models import ApiToken
 from motcua.api.services import api_token_create, api_token_revoke
+from motcua.common.commands import PlainErrorCommand, bad_argument
 from motcua.common.errors import DomainError
 from motcua.organizations.models import User
 from motcua.workdays.engine import OFFICE_TZ
 
-BAD_ARGUMENT = 2
-
-
-def _bad(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_ARGUMENT)
-
-
-def _parser_error(message: str):
-    raise _bad(
-        _("Tham số không hợp lệ: %(message)s. Xem hướng dẫn: motcua api_token --help")
-        % {"message": message}
-    )
+_bad = bad_argument
 
 
 def _local(value: datetime | None) -> str:
     return value.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-class Command(BaseCommand):
+class Command(PlainErrorCommand):
     help = gettext_lazy(
         "Quản lý mã truy cập API: tạo (in mã bí mật một lần duy nhất), thu hồi, liệt kê."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = str(self.help)  # argparse formats only real strings
-        parser.error = _parser_error
-        return parser
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(
@@ -67,27 +48,7 @@ class Command(BaseCommand):
         listing = commands.add_parser("list", help=str(_("Liệt kê các mã truy cập.")))
         listing.add_argument("--user", help=str(_("Chỉ các mã của tài khoản này.")))
         for sub in (create, revoke, listing):
-            sub.error = _parser_error
-
-    def run_from_argv(self, argv):
-        # Django would print "CommandError: …" and argparse its own English usage; the contract
-        # is one plain Vietnamese line and exit status 2 for any bad argument.
-        self._called_from_command_line = True
-        options = None
-        try:
-            parser = self.create_parser(argv[0], argv[1])
-            options = parser.parse_args(argv[2:])
-            cmd_options = vars(options)
-            args = cmd_options.pop("args", ())
-            handle_default_options(options)
-            self.execute(*args, **cmd_options)
-        except CommandError as exc:
-            if options is not None and options.traceback:
-                raise
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
-        finally:
-            connections.close_all()
+            sub.error = self.parser_error
 
     def handle(self, *args, command: str, **options):
         try:

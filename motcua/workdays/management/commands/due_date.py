@@ -4,45 +4,26 @@ Prints only the due time, ISO 8601 with its offset (2026-02-25T17:00:00+07:00). 
 prints one line in Vietnamese on stderr and exits with status 2 (the contract in DESIGN.md).
 """
 
-import sys
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError, handle_default_options
-from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.common.commands import PlainErrorCommand, bad_argument
 from motcua.organizations.models import Agency
 from motcua.workdays.engine import MAX_YEAR, MIN_YEAR, OFFICE_TZ, UNITS, due_at_after
 from motcua.workdays.selectors import calendar_for_agency
 
-BAD_ARGUMENT = 2
+_bad = bad_argument
 
 
-def _bad(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_ARGUMENT)
-
-
-class Command(BaseCommand):
+class Command(PlainErrorCommand):
     help = gettext_lazy(
         "Tính hạn giải quyết: thời điểm tiếp nhận cộng thời hạn (ngày hoặc giờ làm việc) theo "
         "lịch làm việc toàn quốc hoặc của một cơ quan."
     )
     requires_system_checks = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = str(self.help)  # argparse formats only real strings
-
-        def error(message):
-            raise _bad(
-                _("Tham số không hợp lệ: %(message)s. Xem hướng dẫn: motcua due_date --help")
-                % {"message": message}
-            )
-
-        parser.error = error
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -62,26 +43,6 @@ class Command(BaseCommand):
             "--agency",
             help=_("Mã cơ quan; bỏ trống: lịch và giờ làm việc mặc định toàn quốc."),
         )
-
-    def run_from_argv(self, argv):
-        # Django prints "CommandError: …" after parsing; the contract is one plain line, and a
-        # parse error must exit with 2 like any other bad argument.
-        self._called_from_command_line = True
-        options = None
-        try:
-            parser = self.create_parser(argv[0], argv[1])
-            options = parser.parse_args(argv[2:])
-            cmd_options = vars(options)
-            args = cmd_options.pop("args", ())
-            handle_default_options(options)
-            self.execute(*args, **cmd_options)
-        except CommandError as exc:
-            if options is not None and options.traceback:
-                raise
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
-        finally:
-            connections.close_all()
 
     def handle(self, *args, **options):
         start = self._start(options["start"])
