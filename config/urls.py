@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("can-bo/", include("motcua.dossiers.urls")),
+    path("xep-hang/", include("motcua.queueing.urls")),
     path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
 ]

@@ -9,8 +9,10 @@ username) is left exactly as it is.
 """
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
@@ -273,4 +275,6 @@ def demo_organizations_seed() -> SeedResult:
     result = SeedResult()
     _ensure_agency(TUYEN_QUANG, None, result)
     result.logins = [_ensure_officer(spec, result) for spec in OFFICERS]
+    if apps.is_installed("motcua.queueing"):  # the demo desk's service areas and board notice
+        import_module("motcua.queueing.demo").queue_demo_seed()
     return result

@@ -146,7 +146,8 @@ class CounterView:
 
 
 def counter_view(*, counter: Counter, line_limit: int = 50) -> CounterView:
-    """Everything the counter's page shows, in five queries."""
+    """Everything the counter's page shows: four queries, five when the line is longer than
+    `line_limit`."""
     day = today()
     tickets = Ticket.objects.select_related("service_area")
     at_counter = list(

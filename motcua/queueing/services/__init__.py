@@ -3,6 +3,7 @@
 from motcua.queueing.services.setup import (
     board_notice_delete,
     board_notice_save,
+    board_refresh,
     service_area_create,
     service_area_set_counters,
 )
@@ -22,6 +23,7 @@ from motcua.queueing.services.tickets import (
 __all__ = [
     "board_notice_delete",
     "board_notice_save",
+    "board_refresh",
     "service_area_create",
     "service_area_set_counters",
     "ticket_call_next",

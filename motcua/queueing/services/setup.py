@@ -98,3 +98,9 @@ def board_notice_delete(*, notice: BoardNotice) -> None:
     desk = notice.desk
     notice.delete()
     board_touch(desk=desk, at=now())
+
+
+@transaction.atomic
+def board_refresh(*, desk: Agency) -> int:
+    """Make the desk's boards re-read everything (after a change of its set-up)."""
+    return board_touch(desk=_require_desk(desk), at=now())
