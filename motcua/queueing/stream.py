@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from motcua.queueing.selectors import aboard_version, board_version
 
-RETRY_MS = 2000  # how soon the browser reconnects after the stream ends or drops
+RETRY_MS = 1000  # how soon the browser reconnects after the stream ends or drops
 
 
 def _event(version: int) -> str:

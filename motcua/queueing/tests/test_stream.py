@@ -55,7 +55,7 @@ def test_stream_sends_the_version_then_each_change(desk):
         )
     )  # fmt: skip
 
-    assert chunks == ["retry: 2000\n\n" + event(start), event(start + 1)]
+    assert chunks == ["retry: 1000\n\n" + event(start), event(start + 1)]
     assert fake.sleeps == 7  # 2.0 s of 0.3 s polls, then the stream ends
 
 
@@ -70,7 +70,7 @@ def test_stream_beats_when_quiet_and_ends_after_its_lifetime(desk):
         )
     )  # fmt: skip
 
-    assert chunks == ["retry: 2000\n\n" + event(version), ": ping\n\n", ": ping\n\n"]
+    assert chunks == ["retry: 1000\n\n" + event(version), ": ping\n\n", ": ping\n\n"]
     assert fake.now == 1040
 
 
@@ -82,7 +82,7 @@ def test_a_desk_without_a_board_row_yet_streams_version_zero(desk):
             sleep=fake.sleep,
         )
     )  # fmt: skip
-    assert chunks == ["retry: 2000\n\n" + event(0)]
+    assert chunks == ["retry: 1000\n\n" + event(0)]
 
 
 def test_stream_endpoint_yields_an_event_after_a_call(desk, settings):
@@ -100,7 +100,7 @@ def test_stream_endpoint_yields_an_event_after_a_call(desk, settings):
     assert response["X-Accel-Buffering"] == "no"
     assert "X-Frame-Options" in response  # only the board's page may be framed
     chunks = iter(response.streaming_content)
-    assert next(chunks).decode() == "retry: 2000\n\n" + event(version)
+    assert next(chunks).decode() == "retry: 1000\n\n" + event(version)
 
     ticket_call_next(counter=desk.counters[1], actor=desk.officer)
 
@@ -129,7 +129,7 @@ def test_async_stream_for_asgi_servers(desk):
 
     call = sync_to_async(lambda: ticket_call_next(counter=desk.counters[1], actor=desk.officer))
 
-    assert collect() == ["retry: 2000\n\n" + event(version), event(version + 1)]
+    assert collect() == ["retry: 1000\n\n" + event(version), event(version + 1)]
 
 
 def test_asgi_requests_get_the_async_stream(desk, settings):
@@ -147,4 +147,4 @@ def test_asgi_requests_get_the_async_stream(desk, settings):
 
     assert response.status_code == 200
     assert response.is_async
-    assert chunks == [("retry: 2000\n\n" + event(version)).encode()]
+    assert chunks == [("retry: 1000\n\n" + event(version)).encode()]

@@ -17,14 +17,18 @@
   var refreshMs = (parseInt(root.getAttribute("data-refresh"), 10) || 30) * 1000;
   var storeKey = "motcua-board-last-call:" + root.getAttribute("data-desk");
   var RECENT_MS = 3 * 60 * 1000;  // a call older than this is shown, not announced
-  var lastAnnounced = readLast();
+  var lastAnnounced = readLast();  // null: this screen has never shown this desk's board
   var loading = false;
   var again = false;
   var queue = [];
   var speaking = false;
+  var announced = 0;  // calls announced since the page was opened (data-announced)
 
   function readLast() {
-    try { return parseInt(window.localStorage.getItem(storeKey), 10) || 0; } catch (e) { return 0; }
+    try {
+      var stored = window.localStorage.getItem(storeKey);
+      return stored === null ? null : parseInt(stored, 10) || 0;
+    } catch (e) { return null; }
   }
   function writeLast(id) {
     try { window.localStorage.setItem(storeKey, String(id)); } catch (e) { /* private mode */ }
@@ -83,10 +87,10 @@
         counter: el.getAttribute("data-counter"),
       };
     }).sort(function (a, b) { return a.id - b.id; });
-    if (!calls.length) { return; }
-    var newest = calls[calls.length - 1].id;
-    if (lastAnnounced === 0) {
-      // A board seen for the first time shows what is there and announces from now on.
+    var newest = calls.length ? calls[calls.length - 1].id : 0;
+    if (lastAnnounced === null || newest < lastAnnounced) {
+      // A board seen for the first time (or a database restored from a backup) shows what is
+      // there and announces from now on.
       lastAnnounced = newest;
       writeLast(newest);
       return;
@@ -94,6 +98,8 @@
     calls.forEach(function (call) {
       if (call.id > lastAnnounced && Date.now() - call.at < RECENT_MS) {
         queue.push(call);
+        announced += 1;
+        root.setAttribute("data-announced", String(announced));
       }
     });
     if (newest > lastAnnounced) {

@@ -81,14 +81,17 @@
       field("ahead", String(ticket.ahead));
       show("done");
       frame.src = ticket.ticket_url + "?in=1";
-      setTimeout(reset, SHOW_MS);
+      var shown = ticket.ticket_url;
+      setTimeout(function () { if (busy && frame.src.indexOf(shown) !== -1) { reset(); } }, SHOW_MS);
     }).catch(function () {
       field("error", form.getAttribute("data-offline") || "");
       show("failed");
     });
   });
 
-  result.querySelector(".kiosk-close").addEventListener("click", reset);
+  result.querySelectorAll(".kiosk-close").forEach(function (button) {
+    button.addEventListener("click", reset);
+  });
   keyInput.value = newKey();
 
   // Pick up changes of the service areas every half hour, only when the server answers (a
