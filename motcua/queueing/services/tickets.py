@@ -1,7 +1,7 @@
 """The life of a ticket: issued at the kiosk, called to a counter (priority first, then by
 number), recalled, served, finished; or a no-show, put on hold and resumed, transferred to another
-service area or counter. Each service is one transaction with one event and one bump of the
-desk's board version."""
+service area or counter. Each service is one transaction with one event and, when the board shows the change, one bump of
+the desk's board version."""
 
 import re
 import secrets
@@ -184,8 +184,10 @@ def _move(
     at: datetime,
     *fields: str,
     data: dict | None = None,
+    shown: bool = True,
 ) -> Ticket:
-    """Write the target status and the changed `fields`, the event and the board's bump."""
+    """Write the target status and the changed `fields`, the event, and the board's bump when
+    the board shows the change (`shown`)."""
     from_status = ticket.status
     ticket.status = TRANSITIONS[action].target
     save(ticket, "status", *fields)
@@ -193,7 +195,8 @@ def _move(
         ticket, action=action, from_status=from_status, actor=actor, at=at, counter=counter,
         data=data,
     )  # fmt: skip
-    board_touch(desk=counter.desk, at=at)
+    if shown:
+        board_touch(desk=counter.desk, at=at)
     return ticket
 
 
@@ -213,7 +216,9 @@ def ticket_start_serving(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     counter = _begin(counter, ticket, actor, TicketAction.START)
     at = now()
     ticket.served_at = ticket.served_at or at
-    return _move(counter, ticket, actor, TicketAction.START, at, "served_at")
+    # The board shows a called and a served number alike: no bump, one less write on the
+    # desk's busiest row.
+    return _move(counter, ticket, actor, TicketAction.START, at, "served_at", shown=False)
 
 
 @transaction.atomic
