@@ -25,7 +25,10 @@ migrate: install
 demo: migrate
 	$(BIN)/motcua seed_demo
 
+# The task worker (notifications) runs in the background for as long as runserver does.
 run: demo
+	@$(BIN)/motcua db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/motcua runserver $(HOST):$(PORT)
 
 test: install

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "motcua.common",
     "motcua.organizations",
     "motcua.workdays",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.api",
     "motcua.queueing",
+    "motcua.notifications",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +180,34 @@ MOTCUA_LOOKUP_RATE = int(os.environ.get("MOTCUA_LOOKUP_RATE") or 60)
 # Reverse proxies (IPs or networks) whose X-Forwarded-For header is believed for the client's
 # address; empty: the peer's address is the client's.
 MOTCUA_TRUSTED_PROXIES = env_list("MOTCUA_TRUSTED_PROXIES", "")
+
+# Background tasks (the django.tasks API): rows in the database, run by `motcua db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# Notifications to applicants (docs/notifications.md). Email: Django's email API.
+EMAIL_BACKEND = (
+    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "motcua@localhost"
+# SMS: motcua.notifications.sms.FileBackend (JSON lines in MOTCUA_SMS_FILE) or .HttpGatewayBackend.
+MOTCUA_SMS_BACKEND = (
+    os.environ.get("MOTCUA_SMS_BACKEND") or "motcua.notifications.sms.FileBackend"
+)
+MOTCUA_SMS_FILE = os.environ.get("MOTCUA_SMS_FILE") or str(VAR_DIR / "sms.log")
+MOTCUA_SMS_GATEWAY_URL = os.environ.get("MOTCUA_SMS_GATEWAY_URL") or ""
+MOTCUA_SMS_GATEWAY_TOKEN = os.environ.get("MOTCUA_SMS_GATEWAY_TOKEN") or ""
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER") or "MOTCUA"
+# Delivery attempts of one notification before it is given up (retries back off 1, 5, 30, 120 min).
+MOTCUA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_NOTIFICATION_MAX_ATTEMPTS") or 5)
