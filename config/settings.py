@@ -180,6 +180,12 @@ MOTCUA_LOOKUP_RATE = int(os.environ.get("MOTCUA_LOOKUP_RATE") or 60)
 # Reverse proxies (IPs or networks) whose X-Forwarded-For header is believed for the client's
 # address; empty: the peer's address is the client's.
 MOTCUA_TRUSTED_PROXIES = env_list("MOTCUA_TRUSTED_PROXIES", "")
+# The queue (motcua.queueing.conf): the display board's event stream and the kiosk's limit.
+MOTCUA_QUEUE_STREAM_SECONDS = float(os.environ.get("MOTCUA_QUEUE_STREAM_SECONDS") or 300)
+MOTCUA_QUEUE_STREAM_POLL = float(os.environ.get("MOTCUA_QUEUE_STREAM_POLL") or 0.3)
+MOTCUA_QUEUE_STREAM_HEARTBEAT = float(os.environ.get("MOTCUA_QUEUE_STREAM_HEARTBEAT") or 15)
+MOTCUA_QUEUE_BOARD_REFRESH = int(os.environ.get("MOTCUA_QUEUE_BOARD_REFRESH") or 30)
+MOTCUA_KIOSK_RATE = int(os.environ.get("MOTCUA_KIOSK_RATE") or 30)
 
 # Background tasks (the django.tasks API): rows in the database, run by `motcua db_worker`.
 TASKS = {
