@@ -195,9 +195,7 @@ TASKS = {
 }
 
 # Notifications to applicants (docs/notifications.md). Email: Django's email API.
-EMAIL_BACKEND = (
-    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
@@ -208,9 +206,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "motcua@localhost"
 # SMS: motcua.notifications.sms.FileBackend (JSON lines in MOTCUA_SMS_FILE) or .HttpGatewayBackend.
-MOTCUA_SMS_BACKEND = (
-    os.environ.get("MOTCUA_SMS_BACKEND") or "motcua.notifications.sms.FileBackend"
-)
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND") or "motcua.notifications.sms.FileBackend"
 MOTCUA_SMS_FILE = os.environ.get("MOTCUA_SMS_FILE") or str(VAR_DIR / "sms.log")
 MOTCUA_SMS_GATEWAY_URL = os.environ.get("MOTCUA_SMS_GATEWAY_URL") or ""
 MOTCUA_SMS_GATEWAY_TOKEN = os.environ.get("MOTCUA_SMS_GATEWAY_TOKEN") or ""

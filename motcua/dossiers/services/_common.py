@@ -17,6 +17,7 @@ from motcua.dossiers.models import (
     Timeliness,
 )
 from motcua.dossiers.statuses import ACTIONS, DossierStatus
+from motcua.notifications.services import dossier_event_recorded
 from motcua.organizations.models import Agency, Role
 from motcua.workdays.engine import (
     CALENDAR_CUTOFF,
@@ -256,7 +257,7 @@ def record_event(
     public_note: str = "",
     data: dict | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_status=from_status,
@@ -272,6 +273,8 @@ def record_event(
         public_note=public_note,
         data=data or {},
     )
+    dossier_event_recorded(event)
+    return event
 
 
 def save(dossier: Dossier, *fields: str) -> None:
