@@ -32,6 +32,8 @@ from motcua.notifications.sms import sms_backend
 
 logger = logging.getLogger(__name__)
 
+# Longer than any backend may take (SMTP and the SMS gateway time out after 10 s).
+SENDING_TIMEOUT = timedelta(minutes=15)
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
 RETRY_BACKOFF_MINUTES = (1, 5, 30, 120)
 
@@ -207,7 +209,12 @@ def notification_deliver(*, notification_id: int) -> str:
     claimed = Notification.objects.filter(
         pk=notification_id,
         status__in=[NotificationStatus.QUEUED, NotificationStatus.FAILED],
-    ).update(status=NotificationStatus.SENDING, attempts=F("attempts") + 1)
+    ).update(
+        status=NotificationStatus.SENDING,
+        attempts=F("attempts") + 1,
+        # Still "sending" past this time: the worker died mid-send (see notifications_retry_due).
+        next_attempt_at=now + SENDING_TIMEOUT,
+    )
     if not claimed:
         current = Notification.objects.filter(pk=notification_id).values_list("status", flat=True)
         return current.first() or ""
@@ -261,11 +268,15 @@ def _schedule_retry(notification: Notification) -> None:
 
 
 def notifications_retry_due(*, now=None) -> int:
-    """Enqueue the failed notifications whose retry time has come (for backends that cannot
-    defer a task, and after a lost worker); returns how many."""
+    """Enqueue the failed notifications whose retry time has come, and those a stopped worker
+    left half-sent (for backends that cannot defer a task, and after an outage of the worker);
+    returns how many."""
     from motcua.notifications.tasks import deliver_notification
 
     now = now or timezone.now()
+    Notification.objects.filter(status=NotificationStatus.SENDING, next_attempt_at__lte=now).update(
+        status=NotificationStatus.FAILED, last_error="worker stopped while sending"
+    )
     due = list(
         Notification.objects.filter(
             status=NotificationStatus.FAILED, next_attempt_at__lte=now
