@@ -12,3 +12,22 @@ urlpatterns = [
     path("tra-cuu/", views_lookup.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", views_lookup.lookup_detail, name="lookup_detail"),
 ]
+
+# Citizens: accounts, online submission, "Hồ sơ của tôi".
+from motcua.portal import citizen_views, views_account  # noqa: E402
+
+urlpatterns += [
+    path("dang-ky/", views_account.register, name="citizen_register"),
+    path("xac-minh-email/<str:token>/", views_account.verify_email, name="citizen_verify_email"),
+    path("dang-nhap-cong-dan/", views_account.citizen_login, name="citizen_login"),
+    path("dang-xuat-cong-dan/", views_account.citizen_logout, name="citizen_logout"),
+    path("tai-khoan/", views_account.profile, name="citizen_profile"),
+    path("dich-vu-cong/nop/<int:pk>/", citizen_views.submit, name="citizen_submit"),
+    path("ho-so-cua-toi/", citizen_views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<str:code>/", citizen_views.my_dossier, name="my_dossier"),
+    path(
+        "ho-so-cua-toi/<str:code>/tep/<int:file_id>/",
+        citizen_views.my_dossier_file,
+        name="my_dossier_file",
+    ),
+]

@@ -97,6 +97,17 @@ def upload_inspect(*, upload) -> tuple[str, str, int, str]:
     return (*sniffed, read, digest.hexdigest())
 
 
+def _applicant_may_attach(actor, dossier: Dossier, kind: str) -> bool:
+    # The citizen uploads the documents of their own online submission, before the desk checks it.
+    return (
+        kind == FileKind.ATTACHMENT
+        and dossier.status == DossierStatus.SUBMITTED
+        and actor is not None
+        and actor.is_authenticated
+        and dossier.applicant_user_id == actor.pk
+    )
+
+
 @transaction.atomic
 def dossier_attach_file(
     *,
@@ -110,7 +121,9 @@ def dossier_attach_file(
     marks the dossier digitized."""
     dossier = lock(dossier)
     steps = load_steps(dossier)
-    if not may_work_on(user=actor, dossier=dossier, steps=steps, reach=Reach.of(actor)):
+    if not _applicant_may_attach(actor, dossier, kind) and not may_work_on(
+        user=actor, dossier=dossier, steps=steps, reach=Reach.of(actor)
+    ):
         if not _visible(actor, dossier):
             raise NotFound(code="dossier_not_found")
         raise Forbidden(_("Bạn không được đính kèm tệp vào hồ sơ này."), code="role_not_allowed")
