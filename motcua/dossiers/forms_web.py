@@ -196,6 +196,16 @@ class IntakeForm(ApplicantForm):
         help_text=_("Bắt buộc khi từ chối tiếp nhận."),
     )
     files = MultipleFileField(label=_("Tệp hồ sơ (PDF, JPEG, PNG)"), required=False)
+    # The queue ticket the applicant was called with: the counter page opens intake with it.
+    ticket = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Số thứ tự không hợp lệ."),
+            "min_value": _("Số thứ tự không hợp lệ."),
+        },
+    )
     decision = forms.ChoiceField(
         choices=[
             (IntakeDecision.RECEIVE, _("Tiếp nhận")),
@@ -205,7 +215,7 @@ class IntakeForm(ApplicantForm):
         error_messages={"required": _("Hãy chọn Tiếp nhận, Yêu cầu bổ sung hoặc Từ chối.")},
     )
 
-    def __init__(self, *args, procedure, desks, **kwargs):
+    def __init__(self, *args, procedure, desks, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.catalog_documents = list(procedure.documents.all())
@@ -217,6 +227,11 @@ class IntakeForm(ApplicantForm):
             self.fields["receiving_agency"].required = False
             self.fields["receiving_agency"].empty_value = desks[0].pk
             self.fields["receiving_agency"].widget = forms.HiddenInput()
+        if ticket is not None:
+            self.initial["ticket"] = ticket.pk
+            if ticket.desk_id in self.desks:
+                # The dossier is received where the number was called.
+                self.initial["receiving_agency"] = ticket.desk_id
         allowed_channels = {Channel.DIRECT: procedure.accepts_direct}
         allowed_channels[Channel.POSTAL] = procedure.accepts_postal
         self.fields["channel"].choices = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("man-hinh/<str:code>/", board.board_page, name="board"),
     path("man-hinh/<str:code>/noi-dung/", board.board_state, name="board_state"),
     path("man-hinh/<str:code>/su-kien/", board.board_stream, name="board_stream"),
+    path("thong-ke/", stats.stats_home, name="stats_home"),
     path("thong-ke/<str:code>/", stats.stats_page, name="stats"),
     path("thong-ke/<str:code>/excel/", stats.stats_export, name="stats_export"),
 ]

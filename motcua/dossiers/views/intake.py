@@ -1,5 +1,8 @@
 """Intake at the desk: pick the procedure, fill in the applicant and the documents checklist,
-then receive, request a supplement or refuse (DOMAIN §2: completeness is checked once)."""
+then receive, request a supplement or refuse (DOMAIN §2: completeness is checked once).
+
+Opened from a counter with `?ticket=<id>`, the queue ticket rides along (a hidden value) and the
+dossier is linked to it in the same transaction as the decision."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -7,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.selectors import MAX_QUERY_LENGTH, procedure_get_by_pk, procedure_search
 from motcua.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -15,8 +19,22 @@ from motcua.dossiers.forms_web import IntakeDecision, IntakeForm, first_error
 from motcua.dossiers.views._common import officer_view
 from motcua.organizations.access import officer_roles
 from motcua.organizations.models import Role
+from motcua.queueing.models import Ticket
+from motcua.queueing.services import ticket_link_dossier
 
 SEARCH_LIMIT = 20
+
+DONE_MESSAGES = {
+    IntakeDecision.RECEIVE: gettext_lazy(
+        "Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho công dân."
+    ),
+    IntakeDecision.INCOMPLETE: gettext_lazy(
+        "Đã lập phiếu yêu cầu bổ sung hồ sơ %(code)s (mẫu 02)."
+    ),
+    IntakeDecision.REFUSE: gettext_lazy(
+        "Đã từ chối tiếp nhận hồ sơ %(code)s. In phiếu từ chối (mẫu 03) để giao công dân."
+    ),
+}
 
 
 def _desks(user) -> list:
@@ -38,6 +56,23 @@ def _procedure_pk(raw: str | None) -> int | None:
         raise NotFound(_("Không tìm thấy thủ tục."), code="not_found") from None
 
 
+def _ticket(raw, desks: list) -> Ticket | None:
+    """The queue ticket of `?ticket=`, issued at one of the officer's desks (a ticket elsewhere
+    could never be linked to a dossier received here, and is not theirs to see)."""
+    if raw in (None, ""):
+        return None
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        pk = None
+    ticket = Ticket.objects.filter(pk=pk, desk__in=desks).first() if pk is not None else None
+    if ticket is None:
+        raise NotFound(
+            _("Không tìm thấy số thứ tự này tại bộ phận của bạn."), code="ticket_not_found"
+        )
+    return ticket
+
+
 @officer_view
 def intake(request: HttpRequest) -> HttpResponse:
     desks = _desks(request.user)
@@ -48,25 +83,33 @@ def intake(request: HttpRequest) -> HttpResponse:
             raise InvalidInput(
                 _("Hãy chọn thủ tục trước khi tiếp nhận."), code="procedure_required"
             )
-        return _search(request, desks)
+        return _search(request, desks, ticket=_ticket(source.get("ticket"), desks))
     procedure = procedure_get_by_pk(pk=pk)
     if request.method != "POST":
-        form = IntakeForm(procedure=procedure, desks=desks)
-        return _render_form(request, form)
+        ticket = _ticket(source.get("ticket"), desks)
+        form = IntakeForm(procedure=procedure, desks=desks, ticket=ticket)
+        return _render_form(request, form, ticket=ticket)
     form = IntakeForm(request.POST, request.FILES, procedure=procedure, desks=desks)
-    if not form.is_valid():
-        return _render_form(request, form, error=first_error(form), status=400)
+    valid = form.is_valid()
+    ticket = None
     try:
-        dossier = _decide(request, form)
-    except (InvalidInput, Forbidden, Conflict) as error:
+        ticket = _ticket(form.cleaned_data.get("ticket"), desks)
+        if not valid:
+            return _render_form(request, form, ticket=ticket, error=first_error(form), status=400)
+        dossier = _decide(request, form, ticket=ticket)
+    except (InvalidInput, Forbidden, NotFound, Conflict) as error:
         # The form stays filled in: the officer corrects one field instead of typing it all again.
-        return _render_form(request, form, error=error.message, status=error.status)
+        return _render_form(request, form, ticket=ticket, error=error.message, status=error.status)
     return redirect("dossiers:detail", code=dossier.code)
 
 
-def _search(request: HttpRequest, desks: list) -> HttpResponse:
+def _search(request: HttpRequest, desks: list, *, ticket: Ticket | None) -> HttpResponse:
     query = request.GET.get("q", "")
-    context = {"query": query[:MAX_QUERY_LENGTH], "max_query_length": MAX_QUERY_LENGTH}
+    context = {
+        "query": query[:MAX_QUERY_LENGTH],
+        "max_query_length": MAX_QUERY_LENGTH,
+        "ticket": ticket,
+    }
     status = 200
     # One desk: only what applies there; several: the whole catalog, the desk is picked later.
     agency = desks[0] if len(desks) == 1 else None
@@ -82,62 +125,57 @@ def _search(request: HttpRequest, desks: list) -> HttpResponse:
     return response
 
 
-def _render_form(request, form: IntakeForm, *, error=None, status: int = 200) -> HttpResponse:
-    return render(
-        request,
-        "dossiers/intake_form.html",
-        {"form": form, "procedure": form.procedure, "error": error, "Decision": IntakeDecision},
-        status=status,
-    )
+def _render_form(
+    request, form: IntakeForm, *, ticket: Ticket | None, error=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "procedure": form.procedure,
+        "ticket": ticket,
+        "error": error,
+        "Decision": IntakeDecision,
+    }
+    return render(request, "dossiers/intake_form.html", context, status=status)
 
 
-def _decide(request: HttpRequest, form: IntakeForm):
+def _decide(request: HttpRequest, form: IntakeForm, *, ticket: Ticket | None):
+    data = form.cleaned_data
     common = {
         "actor": request.user,
         "receiving_agency": form.receiving_desk(),
         "procedure": form.procedure,
-        "channel": form.cleaned_data["channel"],
+        "channel": data["channel"],
         "applicant": form.applicant(),
     }
-    decision = form.cleaned_data["decision"]
-    if decision == IntakeDecision.REFUSE:
-        dossier = services.dossier_intake_refuse(**common, reason=form.cleaned_data["reason"])
-        messages.success(
-            request,
-            _("Đã từ chối tiếp nhận hồ sơ %(code)s. In phiếu từ chối (mẫu 03) để giao công dân.")
-            % {"code": dossier.code},
-        )
-        return dossier
-    if decision == IntakeDecision.INCOMPLETE:
-        dossier = services.dossier_intake_incomplete(
-            **common,
-            documents=form.documents(),
-            items=form.supplement_items(),
-            reason=form.supplement_reason(),
-        )
-        messages.success(
-            request,
-            _("Đã lập phiếu yêu cầu bổ sung hồ sơ %(code)s (mẫu 02).") % {"code": dossier.code},
-        )
-        return dossier
-    # The receipt and the scanned files stand or fall together: a file of the wrong type must
-    # not leave a received dossier behind without it, nor a stored scan without its dossier
-    # (every file is inspected before anything is written).
-    for upload in form.cleaned_data["files"]:
+    decision = data["decision"]
+    files = data["files"] if decision == IntakeDecision.RECEIVE else []
+    # Every file is inspected before anything is written: a file of the wrong type must not
+    # leave a received dossier behind without it, nor a stored scan without its dossier.
+    for upload in files:
         services.upload_inspect(upload=upload)
+    # The dossier, its scans and the ticket's link stand or fall together: a ticket that cannot
+    # be linked leaves no dossier (and no dossier code used up) behind.
     with transaction.atomic():
-        dossier = services.dossier_receive(
-            **common,
-            documents=form.documents(),
-            request_summary=form.cleaned_data["request_summary"],
-            set_count=form.cleaned_data["set_count"],
-            return_method=form.cleaned_data["return_method"],
-        )
-        for upload in form.cleaned_data["files"]:
-            services.dossier_attach_file(actor=request.user, dossier=dossier, upload=upload)
-    messages.success(
-        request,
-        _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho công dân.")
-        % {"code": dossier.code},
-    )
+        if decision == IntakeDecision.REFUSE:
+            dossier = services.dossier_intake_refuse(**common, reason=data["reason"])
+        elif decision == IntakeDecision.INCOMPLETE:
+            dossier = services.dossier_intake_incomplete(
+                **common,
+                documents=form.documents(),
+                items=form.supplement_items(),
+                reason=form.supplement_reason(),
+            )
+        else:
+            dossier = services.dossier_receive(
+                **common,
+                documents=form.documents(),
+                request_summary=data["request_summary"],
+                set_count=data["set_count"],
+                return_method=data["return_method"],
+            )
+            for upload in files:
+                services.dossier_attach_file(actor=request.user, dossier=dossier, upload=upload)
+        if ticket is not None:
+            ticket_link_dossier(ticket=ticket, dossier=dossier, actor=request.user)
+    messages.success(request, DONE_MESSAGES[decision] % {"code": dossier.code})
     return dossier

@@ -4,12 +4,12 @@ the last 30 days, and the day as an Excel workbook."""
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from motcua.common.errors import InvalidInput
-from motcua.queueing.access import access_supervised_desk
+from motcua.common.errors import InvalidInput, NotFound
+from motcua.queueing.access import access_supervised_desk, desks_supervised_by
 from motcua.queueing.selectors import today
 from motcua.queueing.stats import queue_day_stats, queue_day_workbook, queue_history
 from motcua.queueing.views._common import officer_view
@@ -32,6 +32,16 @@ def _day(request: HttpRequest) -> date:
     if day > today():
         raise InvalidInput(_("Chưa có số liệu cho một ngày trong tương lai."), code="invalid_day")
     return day
+
+
+@officer_view
+@require_GET
+def stats_home(request: HttpRequest) -> HttpResponse:
+    """The officers' menu entry: the figures of the first desk the user answers for."""
+    desk = desks_supervised_by(request.user).order_by("path").first()
+    if desk is None:
+        raise NotFound(_("Bạn chưa được giao theo dõi bộ phận một cửa nào."), code="desk_not_found")
+    return redirect("queueing:stats", code=desk.code)
 
 
 @officer_view
