@@ -257,3 +257,38 @@ def test_due_time_is_shown_once_received(office, citizen, submitted, when):
     page = as_user(citizen).get(reverse("portal:my_dossiers")).content.decode()
 
     assert f'Hẹn trả kết quả: <time datetime="{due.isoformat()}">{due:%d/%m/%Y %H:%M}' in page
+
+
+def test_the_applicant_may_attach_only_while_the_dossier_is_newly_submitted(
+    office, citizen, submitted
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.common.errors import Forbidden, NotFound
+    from motcua.dossiers.services import dossier_attach_file
+
+    stranger = make_citizen("binh@example.vn")
+    with pytest.raises(NotFound):
+        dossier_attach_file(
+            actor=stranger,
+            dossier=submitted,
+            upload=SimpleUploadedFile("x.pdf", PDF, "application/pdf"),
+        )
+    dossier_receive(
+        actor=office.reception,
+        receiving_agency=office.desk,
+        procedure=None,
+        channel="online",
+        applicant={},
+        documents=[],
+        dossier=submitted,
+    )
+    submitted.refresh_from_db()
+
+    with pytest.raises(Forbidden):
+        dossier_attach_file(
+            actor=citizen,
+            dossier=submitted,
+            upload=SimpleUploadedFile("x.pdf", PDF, "application/pdf"),
+        )
+    assert submitted.files.count() == 2

@@ -366,3 +366,14 @@ def test_submission_refuses_a_post_without_csrf_token(office, marriage, citizen,
 
     assert response.status_code == 403
     assert_nothing_created(media)
+
+
+def test_the_procedure_page_links_to_online_submission_only_when_offered(office, marriage):
+    direct_only = demo_procedure("2.000815")
+    link = f'href="{submit_url(marriage)}"'
+
+    offered = Client().get(reverse("portal:procedure_detail", args=[marriage.pk]))
+    not_offered = Client().get(reverse("portal:procedure_detail", args=[direct_only.pk]))
+
+    assert link in offered.content.decode()
+    assert "Nộp hồ sơ trực tuyến" not in not_offered.content.decode()
