@@ -27,6 +27,7 @@ from motcua.common.errors import Forbidden, InvalidInput, NotFound
 from motcua.common.ratelimit import RateLimitDecision, client_ip, rate_limit_hit
 from motcua.dossiers.models import Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_attach_file, dossier_submit, upload_inspect
+from motcua.notifications.services import notification_language_set
 from motcua.organizations.models import Agency, AgencyKind, User
 from motcua.portal.models import CitizenProfile, DossierDraft
 
@@ -423,6 +424,7 @@ def citizen_dossier_submit(
     applicant: dict,
     return_method: str = ReturnMethod.AT_DESK,
     uploads: dict,
+    language: str = "vi",
 ) -> Dossier:
     """Submit online (status Mới đăng ký, a code at once) with one file per document.
 
@@ -469,6 +471,8 @@ def citizen_dossier_submit(
                 ],
                 return_method=return_method,
             )
+            # Notifications about this dossier speak the language the citizen submitted in.
+            notification_language_set(dossier=dossier, language=language)
             recorded = list(dossier.documents.order_by("order", "id"))
             for (_document, upload, *_rest), record in zip(chosen, recorded, strict=True):
                 dossier_attach_file(actor=user, dossier=dossier, upload=upload, document=record)

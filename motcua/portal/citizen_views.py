@@ -95,6 +95,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             applicant=form.applicant(),
             return_method=form.cleaned_data["return_method"],
             uploads=form.uploads(),
+            language=request.LANGUAGE_CODE,
         )
     except DomainError as exc:
         context["error"] = exc.message

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from motcua.dossiers.models import DailySequence, Dossier, DossierDocument, DossierFile
 from motcua.dossiers.tests.factories import build_office, demo_procedure, local
+from motcua.notifications.services import applicant_language
 from motcua.portal.models import DossierDraft
 from motcua.portal.tests.citizen_helpers import (
     MARRIAGE,
@@ -107,6 +108,19 @@ def test_submission_creates_the_dossier_with_its_code_documents_and_files(
         "attach_file",
         "attach_file",
     ]
+
+
+@pytest.mark.parametrize(("cookie", "language"), [(None, "vi"), ("en", "en")])
+def test_notifications_speak_the_language_the_citizen_submitted_in(
+    office, marriage, citizen, clock, media, cookie, language
+):
+    client = as_user(citizen)
+    if cookie:
+        client.cookies["django_language"] = cookie
+
+    client.post(submit_url(marriage), submission_post(marriage, office.desk))
+
+    assert applicant_language(Dossier.objects.get()) == language
 
 
 def test_an_optional_document_may_be_added_and_a_png_is_taken_by_its_content(
