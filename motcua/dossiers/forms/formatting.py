@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import TimeUnit
+from motcua.catalog.formatting import duration_text as catalog_duration_text
 from motcua.organizations.models import Agency, AgencyKind
 
 _ADMINISTRATIVE_KINDS = (AgencyKind.COMMUNE, AgencyKind.DISTRICT, AgencyKind.PROVINCE)
@@ -94,23 +94,11 @@ def place_name(agency: Agency) -> str:
     return ""
 
 
-def number_text(amount: Decimal) -> str:
-    """3 → "3", 0.50 → "0,5" (the Vietnamese decimal comma)."""
-    if amount == amount.to_integral_value():
-        return str(int(amount))
-    return format(amount.normalize(), "f").replace(".", ",")
-
-
 def duration_text(amount: Decimal | int | str | None, unit: str) -> str:
-    """ "Trong ngày" for 0, else "3 ngày làm việc" / "8 giờ làm việc"."""
+    """ "Trong ngày" for 0, else "3 ngày làm việc" / "8 giờ làm việc"; "" when unknown."""
     if amount is None or amount == "":
         return ""
-    amount = Decimal(amount)
-    if amount == 0:
-        return _("Trong ngày")
-    if unit == TimeUnit.HOURS:
-        return _("%(number)s giờ làm việc") % {"number": number_text(amount)}
-    return _("%(number)s ngày làm việc") % {"number": number_text(amount)}
+    return catalog_duration_text(amount, unit)
 
 
 def person_name(user) -> str:

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from motcua.portal.templatetags.portal_format import duration_text, money_text
+from motcua.catalog.formatting import duration_text, money_text
 
 
 @pytest.mark.parametrize(
