@@ -10,19 +10,13 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Channel, Procedure, ProcessingTime, TimeUnit, UnitKind
 from motcua.common.errors import InvalidInput
 from motcua.common.text import fold
-from motcua.dossiers.models import (
-    Dossier,
-    DossierStep,
-)
+from motcua.dossiers.models import Dossier, DossierPause, DossierStep, PauseKind, StepStatus
 from motcua.dossiers.services._common import (
     calendar_of,
     cutoff_of,
     local_date,
     rule_version_on,
     step_due,
-)
-from motcua.dossiers.services._route import (
-    activate,
 )
 from motcua.dossiers.statuses import DossierStatus
 from motcua.organizations.models import Agency, AgencyKind, Role
@@ -125,7 +119,8 @@ def _default_template(amount: Decimal, unit: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _instantiate_steps(dossier: Dossier, processing: ProcessingTime) -> list[DossierStep]:
+def _build_steps(dossier: Dossier, processing: ProcessingTime) -> list[DossierStep]:
+    """The dossier's route from the procedure's workflow template (not saved yet)."""
     from motcua.catalog.models import WorkflowStep
 
     template = list(dossier.procedure.workflow_steps.order_by("order", "id"))
@@ -159,7 +154,7 @@ def _instantiate_steps(dossier: Dossier, processing: ProcessingTime) -> list[Dos
         )
         for position, (step, agency) in enumerate(zip(template, agencies, strict=True), start=1)
     ]
-    return DossierStep.objects.bulk_create(steps)
+    return steps
 
 
 def _plan_steps(steps: list[DossierStep], start: datetime, calendar) -> None:
@@ -201,12 +196,15 @@ def start_processing(dossier: Dossier, at: datetime) -> DossierStep:
     dossier.status = DossierStatus.RECEIVED
     if dossier.channel == Channel.ONLINE:
         dossier.is_digitized = True  # it came electronically
-    steps = _instantiate_steps(dossier, processing)
+    steps = _build_steps(dossier, processing)
     _plan_steps(steps, dossier.clock_started_at, calendar)
-    DossierStep.objects.bulk_update(steps, ["due_at"])
+    # The first step starts now; its due time stays the planned one, counted from where the
+    # clock starts, not from the receipt. The route is written in one statement.
     first = steps[0]
-    planned_due = first.due_at
-    activate(dossier, [first], at, calendar)
-    first.due_at = planned_due  # counted from where the clock starts, not from the receipt
-    first.save(update_fields=["due_at"])
+    first.status = StepStatus.ACTIVE
+    first.started_at = at
+    DossierStep.objects.bulk_create(steps)
+    if not first.counts_toward_deadline:
+        # Time at a step outside the statutory time (e.g. the tax authority) stops the clock.
+        DossierPause.objects.create(dossier=dossier, kind=PauseKind.PAYMENT, started_at=at)
     return first
