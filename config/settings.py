@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.queueing",
     "motcua.notifications",
+    "motcua.ratings",
 ]
 
 MIDDLEWARE = [
