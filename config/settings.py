@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.queueing",
     "motcua.notifications",
     "motcua.ratings",
+    "motcua.payments",
 ]
 
 MIDDLEWARE = [
