@@ -5,9 +5,11 @@ Another citizen's dossier or file answers the same 404 as an unknown code.
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog.models import Channel
 from motcua.common.errors import DomainError, NotFound
 from motcua.dossiers.models import FileKind
 from motcua.dossiers.public import dossier_public_status
@@ -25,7 +27,11 @@ from motcua.portal.citizen_services import (
     draft_save,
     online_procedure_get,
 )
-from motcua.portal.forms_citizen import SubmissionForm
+from motcua.portal.citizen_supplements import (
+    citizen_supplement_answer,
+    citizen_supplement_request,
+)
+from motcua.portal.forms_citizen import SubmissionForm, SupplementAnswerForm
 from motcua.portal.views_account import citizen_required
 
 
@@ -116,13 +122,10 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
 
 
-@citizen_required
-@require_GET
-def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        dossier = citizen_dossier_get(user=request.user, code=code)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+def _dossier_page(request: HttpRequest, dossier, *, form=None, error="", status=200):
+    request_open = citizen_supplement_request(dossier=dossier)
+    if request_open is not None and dossier.channel == Channel.ONLINE and form is None:
+        form = SupplementAnswerForm(items=request_open.items)
     return render(
         request,
         "portal/citizen/my_dossier.html",
@@ -131,8 +134,50 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "public": dossier_public_status(code=dossier.code),
             "files": list(dossier.files.all()),
             "result_kind": FileKind.RESULT,
+            "supplement_request": request_open,
+            "supplement_form": form if request_open is not None else None,
+            "error": error,
+            "answered": request.GET.get("da-bo-sung") == "1" and request_open is None,
         },
+        status=status,
     )
+
+
+def _my_dossier_or_404(request: HttpRequest, code: str):
+    try:
+        return citizen_dossier_get(user=request.user, code=code)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+@citizen_required
+@require_GET
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    return _dossier_page(request, _my_dossier_or_404(request, code))
+
+
+@citizen_required
+@require_POST
+def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _my_dossier_or_404(request, code)
+    request_open = citizen_supplement_request(dossier=dossier)
+    form = SupplementAnswerForm(
+        request.POST, request.FILES, items=request_open.items if request_open else []
+    )
+    if not form.is_valid():
+        return _dossier_page(request, dossier, form=form, status=400)
+    try:
+        citizen_supplement_answer(
+            user=request.user,
+            code=dossier.code,
+            uploads=form.uploads(),
+            note=form.cleaned_data["note"],
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DomainError as exc:
+        return _dossier_page(request, dossier, form=form, error=exc.message, status=exc.status)
+    return redirect(f"{reverse('portal:my_dossier', args=[dossier.code])}?da-bo-sung=1")
 
 
 @citizen_required

@@ -149,3 +149,41 @@ class SubmissionForm(forms.Form):
     def draft_data(self) -> dict:
         keys = ("name", "id_number", "birth_date", "address", "phone", "email", "desk")
         return {key: self.data.get(key, "") for key in (*keys, "return_method")}
+
+
+class SupplementAnswerForm(forms.Form):
+    """One file per item of the supplement request and a note; the service checks the files."""
+
+    note = forms.CharField(
+        label=_("Ghi chú gửi bộ phận một cửa"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for position, item in enumerate(self.items):
+            self.fields[self.file_field(position)] = forms.FileField(
+                label=item,
+                required=False,  # the service names every missing item in one message
+                allow_empty_file=True,  # the service says "Tệp rỗng." itself
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "application/pdf,image/jpeg,image/png"}
+                ),
+            )
+
+    @staticmethod
+    def file_field(position: int) -> str:
+        return f"item_{position}"
+
+    def item_fields(self):
+        return [self[self.file_field(position)] for position in range(len(self.items))]
+
+    def uploads(self) -> dict:
+        return {
+            position: self.cleaned_data[self.file_field(position)]
+            for position in range(len(self.items))
+            if self.cleaned_data.get(self.file_field(position))
+        }

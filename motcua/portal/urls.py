@@ -26,6 +26,11 @@ urlpatterns += [
     path("ho-so-cua-toi/", citizen_views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<str:code>/", citizen_views.my_dossier, name="my_dossier"),
     path(
+        "ho-so-cua-toi/<str:code>/bo-sung/",
+        citizen_views.my_dossier_supplement,
+        name="my_dossier_supplement",
+    ),
+    path(
         "ho-so-cua-toi/<str:code>/tep/<int:file_id>/",
         citizen_views.my_dossier_file,
         name="my_dossier_file",

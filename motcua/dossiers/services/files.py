@@ -23,6 +23,7 @@ from motcua.dossiers.services._common import (
     record_event,
     save,
 )
+from motcua.dossiers.services.holds import applicant_answers_online
 from motcua.dossiers.statuses import OPEN, DossierStatus
 
 MAX_FILE_SIZE = 20 * 1024 * 1024  # 20 MB per file
@@ -98,7 +99,10 @@ def upload_inspect(*, upload) -> tuple[str, str, int, str]:
 
 
 def _applicant_may_attach(actor, dossier: Dossier, kind: str) -> bool:
-    # The citizen uploads the documents of their own online submission, before the desk checks it.
+    # The citizen uploads the documents of their own online submission, before the desk checks it,
+    # and the missing ones when the desk asks for them.
+    if kind == FileKind.ATTACHMENT and applicant_answers_online(actor, dossier):
+        return True
     return (
         kind == FileKind.ATTACHMENT
         and dossier.status == DossierStatus.SUBMITTED

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import Channel
 from motcua.common.errors import Conflict, InvalidInput
 from motcua.dossiers.models import (
     Dossier,
@@ -90,6 +91,20 @@ def dossier_request_supplement(
     return dossier
 
 
+def applicant_answers_online(actor, dossier: Dossier) -> bool:
+    """The citizen who submitted online answers a supplement request of that dossier online
+    (the desk answers for everyone else, in person or by post)."""
+    return (
+        dossier.channel == Channel.ONLINE
+        and dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+        and actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and dossier.applicant_user_id is not None
+        and dossier.applicant_user_id == actor.pk
+    )
+
+
 def _status_before_request(dossier: Dossier) -> str:
     event = (
         DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_SUPPLEMENT)
@@ -108,7 +123,8 @@ def dossier_supplement_received(
     now (rule version "restart") or moved by the time spent waiting ("pause")."""
     dossier = lock(dossier)
     steps = load_steps(dossier)
-    authorize(actor, dossier, Action.SUPPLEMENT, steps)
+    if not applicant_answers_online(actor, dossier):
+        authorize(actor, dossier, Action.SUPPLEMENT, steps)
     cleaned = clean_documents(documents)
     note = clean_note(note)
     at = now()

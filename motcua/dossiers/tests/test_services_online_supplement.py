@@ -1,0 +1,165 @@
+"""The citizen answers a supplement request of their own online dossier; nobody else may answer
+in their place without the desk's role, and the applicant may not answer for a desk dossier."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from motcua.common.errors import Conflict, Forbidden, NotFound
+from motcua.dossiers.models import DossierEvent, DossierFile, SupplementRequest
+from motcua.dossiers.services import (
+    dossier_attach_file,
+    dossier_forward,
+    dossier_receive,
+    dossier_request_supplement,
+    dossier_supplement_received,
+)
+from motcua.dossiers.statuses import Action, DossierStatus
+from motcua.dossiers.tests.factories import (
+    APPLICANT,
+    DOCUMENTS,
+    HKD,
+    build_office,
+    demo_procedure,
+    local,
+    receive,
+    submit,
+)
+from motcua.dossiers.tests.test_services_holds import at, snapshot
+from motcua.organizations.models import User
+
+ITEMS = ["Bản sao hợp đồng thuê địa điểm kinh doanh"]
+PDF = b"%PDF-1.7\n%%EOF\n"
+RECEIVED = local(2026, 3, 2, 8, 0)
+
+
+@pytest.fixture
+def office(db):
+    return build_office()
+
+
+@pytest.fixture
+def hkd(db):
+    return demo_procedure(HKD)
+
+
+@pytest.fixture
+def citizen(db):
+    return User.objects.create_user(username="congdan")
+
+
+@pytest.fixture
+def waiting(office, hkd, citizen):
+    """Submitted online Sunday evening, received Monday 08:00, at Phòng Kinh tế an hour later,
+    supplement requested Tuesday 10:00."""
+    dossier = submit(office, hkd, at=local(2026, 3, 1, 20, 0), citizen=citizen)
+    at(
+        RECEIVED,
+        dossier_receive,
+        actor=office.reception,
+        receiving_agency=office.desk,
+        procedure=hkd,
+        channel="online",
+        applicant=dict(APPLICANT),
+        documents=list(DOCUMENTS),
+        dossier=dossier,
+    )
+    at(RECEIVED + timedelta(hours=1), dossier_forward, actor=office.reception, dossier=dossier)
+    at(
+        local(2026, 3, 3, 10, 0),
+        dossier_request_supplement,
+        actor=office.specialist,
+        dossier=dossier,
+        items=ITEMS,
+        reason="Thiếu hợp đồng thuê",
+    )
+    return dossier
+
+
+def test_the_applicant_answers_their_own_online_supplement_request(waiting, citizen):
+    # When the citizen uploads the contract and answers on Thursday 14:00
+    stored = at(
+        local(2026, 3, 5, 14, 0),
+        dossier_attach_file,
+        actor=citizen,
+        dossier=waiting,
+        upload=SimpleUploadedFile("hop-dong.pdf", PDF, "application/pdf"),
+    )
+    at(
+        local(2026, 3, 5, 14, 0),
+        dossier_supplement_received,
+        actor=citizen,
+        dossier=waiting,
+        documents=[{"name": ITEMS[0], "originals": 0, "copies": 1}],
+        note="Bổ sung trực tuyến",
+    )
+
+    # Then the dossier is back at the department with the full 3 days from Thursday 14:00
+    waiting.refresh_from_db()
+    assert waiting.status == DossierStatus.PROCESSING
+    assert waiting.due_at == local(2026, 3, 10, 14, 0)
+    assert SupplementRequest.objects.get(dossier=waiting).answered_at == local(2026, 3, 5, 14, 0)
+    assert (stored.uploaded_by, stored.original_name) == (citizen, "hop-dong.pdf")
+    event = DossierEvent.objects.get(dossier=waiting, action=Action.SUPPLEMENT)
+    assert (event.actor, event.from_status, event.to_status, event.note) == (
+        citizen,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.PROCESSING,
+        "Bổ sung trực tuyến",
+    )
+
+
+def test_another_citizen_may_neither_answer_nor_attach(waiting):
+    stranger = User.objects.create_user(username="nguoila")
+    before = snapshot(waiting)
+
+    with pytest.raises(NotFound):
+        dossier_supplement_received(actor=stranger, dossier=waiting)
+    with pytest.raises(NotFound):
+        dossier_attach_file(
+            actor=stranger,
+            dossier=waiting,
+            upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf"),
+        )
+
+    assert snapshot(waiting) == before
+    assert not DossierFile.objects.exists()
+
+
+def test_the_applicant_may_not_answer_once_the_request_is_answered(waiting, citizen, office):
+    at(
+        local(2026, 3, 5, 14, 0),
+        dossier_supplement_received,
+        actor=office.reception,
+        dossier=waiting,
+    )
+    before = snapshot(waiting)
+
+    with pytest.raises(Conflict) as error:
+        dossier_supplement_received(actor=citizen, dossier=waiting)
+
+    assert error.value.code == "transition_not_allowed"
+    assert snapshot(waiting) == before
+
+
+def test_the_applicant_of_a_desk_dossier_answers_at_the_desk_only(office, hkd, citizen):
+    # Given a dossier brought to the desk, later tied to the citizen's account
+    dossier = receive(office, hkd, at=RECEIVED)
+    dossier.applicant_user = citizen
+    dossier.save(update_fields=["applicant_user"])
+    at(
+        RECEIVED + timedelta(hours=1),
+        dossier_request_supplement,
+        actor=office.reception,
+        dossier=dossier,
+        items=ITEMS,
+        reason="Thiếu hợp đồng thuê",
+    )
+    before = snapshot(dossier)
+
+    with pytest.raises(Forbidden) as error:
+        dossier_supplement_received(actor=citizen, dossier=dossier)
+
+    assert error.value.code == "role_not_allowed"
+    assert snapshot(dossier) == before
