@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("can-bo/", include("motcua.dossiers.urls")),
     path("xep-hang/", include("motcua.queueing.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.ratings.urls")),
     path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
