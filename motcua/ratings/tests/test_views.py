@@ -277,3 +277,22 @@ def test_dossier_page_shows_the_link_then_the_rating(office, dossier):
     assert "Tại quầy" in after
     assert "Chậm" in after
     assert reverse("ratings:feedback", args=[Feedback.objects.get().pk]) in after
+
+
+def test_feedback_list_costs_the_same_queries_for_one_item_or_three(
+    office, hkd, feedback, django_assert_num_queries
+):
+    officer = signed_in(office.reception)
+    url = reverse("ratings:feedback_list")
+    # session, user, officer check, the list with its relations
+    with django_assert_num_queries(4):
+        officer.get(url)
+    for hour in (16, 17):
+        extra = returned(office, hkd, at=local(2026, 3, 6, hour, 0))
+        with time_machine.travel(local(2026, 3, 6, hour, 30), tick=False):
+            rating_submit(dossier=extra, level="not_satisfied", channel="online", reason="Chờ")
+
+    with django_assert_num_queries(4):
+        page = officer.get(url)
+
+    assert len(page.context["items"]) == 3
