@@ -34,22 +34,27 @@ def amount_outstanding(dossier: Dossier) -> int:
     return max(fees_due(dossier) - amount_paid(dossier), 0)
 
 
-def dossier_payment_status(dossier: Dossier) -> str:
-    due = fees_due(dossier)
-    paid = amount_paid(dossier)
+def payment_status_of(*, due: int, payments: list[Payment]) -> str:
+    """The dossier's payment status from its fees due and its payments (no query)."""
+    paid = sum(p.amount for p in payments if p.status == PaymentStatus.PAID)
     if paid and paid >= due:
         return DossierPaymentStatus.PAID
     if paid:
         return DossierPaymentStatus.PARTLY_PAID
-    if Payment.objects.filter(dossier=dossier, status=PaymentStatus.REFUNDED).exists():
+    if any(p.status == PaymentStatus.REFUNDED for p in payments):
         return DossierPaymentStatus.REFUNDED
     return DossierPaymentStatus.UNPAID if due else DossierPaymentStatus.NOT_REQUIRED
+
+
+def dossier_payment_status(dossier: Dossier) -> str:
+    """ "not_required" | "unpaid" | "partly_paid" | "paid" | "refunded" (two queries)."""
+    return payment_status_of(due=fees_due(dossier), payments=dossier_payments(dossier))
 
 
 def dossier_payments(dossier: Dossier) -> list[Payment]:
     return list(
         Payment.objects.filter(dossier=dossier)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "refunded_by")
         .order_by("created_at", "id")
     )
 

@@ -875,8 +875,9 @@ def test_the_dossier_page_costs_a_fixed_number_of_queries(
     client = as_user(office.specialist)
 
     # session, user, officer check; system-admin check; the dossier and its six prefetches;
-    # roles and steps for the allowed actions; the partner agencies of the liên thông form
-    with django_assert_num_queries(14):
+    # roles and steps for the allowed actions; the partner agencies of the liên thông form;
+    # the "Lệ phí" block (fees, payments, the viewer's roles)
+    with django_assert_num_queries(17):
         response = client.get(reverse("dossiers:detail", args=[dossier.code]))
 
     assert response.status_code == 200

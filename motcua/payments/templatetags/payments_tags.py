@@ -9,9 +9,8 @@ from motcua.organizations.models import Role
 from motcua.payments.models import PaymentMethod, PaymentStatus
 from motcua.payments.selectors import (
     DossierPaymentStatus,
-    dossier_payment_status,
     dossier_payments,
-    fees_due,
+    payment_status_of,
 )
 from motcua.payments.services import _NO_PAYMENT
 
@@ -20,18 +19,20 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def dossier_fees(context, dossier) -> dict:
+    """Fees, payments and what the viewer may do: three queries (fees, payments, roles)."""
     user = getattr(context.get("request"), "user", None)
+    items = list(Fee.objects.filter(procedure_id=dossier.procedure_id))
     payments = dossier_payments(dossier)
-    due = fees_due(dossier)
+    due = sum(fee.amount for fee in items)
     paid = sum(p.amount for p in payments if p.status == PaymentStatus.PAID)
-    status = dossier_payment_status(dossier)
+    status = payment_status_of(due=due, payments=payments)
     outstanding = max(due - paid, 0)
     payable = bool(outstanding) and dossier.status not in _NO_PAYMENT
     reach = Reach.of(user) if user is not None and user.is_authenticated else None
     desk = reach is not None and reach.holds(Role.RECEPTION, dossier.receiving_agency)
     leader = reach is not None and reach.holds(Role.LEADER, dossier.receiving_agency)
     return {
-        "items": list(Fee.objects.filter(procedure_id=dossier.procedure_id)),
+        "items": items,
         "due": due,
         "paid": paid,
         "outstanding": outstanding,
