@@ -111,6 +111,8 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", _("Trả kết quả")
     RECOMPUTE_DUE = "recompute_due", _("Tính lại hạn xử lý")
     IMPORT = "import", _("Nhập từ hệ thống cũ")
+    PAYMENT = "payment", _("Nộp phí, lệ phí")  # recorded by motcua.payments; no status change
+    REFUND = "refund", _("Hoàn trả phí, lệ phí")  # recorded by motcua.payments; no status change
 
 
 NEW = ""  # the source "status" of an action that creates the dossier (intake at the desk)

@@ -81,6 +81,7 @@ def test_counter_payment_from_the_page_then_the_receipt_pdf(office, dossier):
     html = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
     assert 'data-payment-status="paid"' in html
     assert "Đã thu phí, biên lai số BL-2026-000001." in html
+    assert "<strong>Nộp phí, lệ phí</strong>" in html  # on the dossier's timeline
 
     pdf = client.get(reverse("payments:receipt", args=[payment.pk]))
     assert pdf.status_code == 200
@@ -136,6 +137,8 @@ def test_refund_from_the_page(office, dossier):
     assert response.status_code == 302
     payment.refresh_from_db()
     assert (payment.status, payment.refund_reason) == ("refunded", "Thu nhầm")
+    page = as_user(office.leader).get(reverse("dossiers:detail", args=[dossier.code]))
+    assert "<strong>Hoàn trả phí, lệ phí</strong>" in page.content.decode()
     pdf = as_user(office.reception).get(reverse("payments:receipt", args=[payment.pk]))
     assert "Đã hoàn trả: Thu nhầm" in pdf_text(pdf.content)
 
