@@ -249,3 +249,17 @@ def test_the_fake_page_is_off_with_another_gateway(office, online, citizen, sett
 
 def test_callback_only_by_post(db):
     assert Client().get(reverse("payments:callback")).status_code == 405
+
+
+def test_the_admin_lists_payments_read_only(office, dossier):
+    payment_record_at_counter(
+        actor=office.reception, dossier=dossier, amount=100_000, method="cash"
+    )
+    admin_user = office.officers[Role.SYSTEM_ADMIN]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_staff", "is_superuser"])
+    admin = as_user(admin_user)
+    listing = admin.get(reverse("admin:payments_payment_changelist"))
+    assert listing.status_code == 200
+    assert "BL-2026-000001" in listing.content.decode()
+    assert admin.get(reverse("admin:payments_payment_add")).status_code == 403
