@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.common.errors import DomainError, NotFound
 from motcua.dossiers.access import access_dossier
-from motcua.dossiers.views._common import error_page, officer_view
+from motcua.dossiers.views._common import officer_view
 from motcua.payments import services
 from motcua.payments.gateways import FakeGateway, gateway, sign
 from motcua.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -90,10 +90,9 @@ def _citizen_payment(request: HttpRequest, payment_id: int) -> Payment:
 @require_GET
 def citizen_receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = _citizen_payment(request, payment_id)
-    try:
-        return _pdf(payment)
-    except DomainError as error:
-        return error_page(request, error)
+    if not payment.receipt_number:
+        raise Http404(_("Khoản thanh toán này chưa có biên lai."))
+    return _pdf(payment)
 
 
 @citizen_required

@@ -172,6 +172,8 @@ def test_online_payment_journey(office, online, citizen):
     start = client.post(reverse("payments:citizen_pay", args=[online.code]))
     payment = Payment.objects.get(dossier=online)
     assert start.status_code == 302
+    # Pending: no receipt yet.
+    assert client.get(reverse("payments:citizen_receipt", args=[payment.pk])).status_code == 404
     assert start["Location"] == reverse("payments:fake_gateway", args=[payment.pk])
 
     gateway_page = client.get(start["Location"])
