@@ -5,17 +5,28 @@ so a list never shows a dossier its reader could not open. Lists cost a fixed nu
 whatever their length (pinned in the tests).
 """
 
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.common.errors import InvalidInput, NotFound
 from motcua.dossiers.access import HANDLER_ROLES, dossiers_visible_to
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepStatus
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, RuleVersion, StepStatus
 from motcua.dossiers.statuses import DossierStatus
 from motcua.organizations.access import agencies_where
 from motcua.organizations.models import Agency, Role
-from motcua.workdays.engine import DAYS, due_at_after
+from motcua.workdays.engine import (
+    DAYS,
+    WorkCalendar,
+    add_working_minutes,
+    due_at_after,
+    working_minutes_between,
+)
 from motcua.workdays.selectors import calendar_for_agency
 
 # The clock runs: waiting for the citizen (supplement, tax) does not make a dossier late.
@@ -176,3 +187,76 @@ def _timeline_queryset() -> QuerySet[DossierEvent]:
 def dossier_timeline(dossier: Dossier) -> QuerySet[DossierEvent]:
     """The dossier's events in order, with who, where and which steps (one query)."""
     return _timeline_queryset().filter(dossier=dossier)
+
+
+# -- online intake -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeDeadline:
+    """When the desk must have accepted, asked for a supplement or refused an online dossier,
+    and the office time left before it (or gone past it, when `overdue`), in whole minutes."""
+
+    due_at: datetime
+    overdue: bool
+    minutes: int
+
+    @property
+    def label(self) -> str:
+        hours, rest = divmod(self.minutes, 60)
+        if hours and rest:
+            span = _("%(hours)d giờ %(minutes)d phút") % {"hours": hours, "minutes": rest}
+        elif hours:
+            span = _("%(hours)d giờ") % {"hours": hours}
+        elif rest:
+            span = _("%(minutes)d phút") % {"minutes": rest}
+        elif self.overdue:
+            # Past the deadline, but no office time since (the office closed at that moment).
+            return _("đã hết hạn tiếp nhận")
+        else:
+            return _("còn dưới 1 phút làm việc")
+        if self.overdue:
+            return _("quá hạn %(span)s làm việc") % {"span": span}
+        return _("còn %(span)s làm việc") % {"span": span}
+
+
+def online_intake_deadline(
+    *, dossier: Dossier, calendar: WorkCalendar, at: datetime | None = None
+) -> IntakeDeadline | None:
+    """The desk's deadline for an online dossier still Mới đăng ký: `online_intake_hours` of its
+    rule version (DOMAIN §2: 8 working hours) of office time after the submission, counted in
+    the desk's `calendar`. None for any other dossier."""
+    if dossier.status != DossierStatus.SUBMITTED or dossier.submitted_at is None:
+        return None
+    hours = dossier.rule_version.online_intake_hours
+    due = add_working_minutes(dossier.submitted_at, hours * 60, calendar)
+    current = at or timezone.now()
+    if current < due:
+        # Rounded down while time is left, up once late: never "còn" for a late dossier.
+        minutes = math.floor(working_minutes_between(current, due, calendar))
+        return IntakeDeadline(due_at=due, overdue=False, minutes=minutes)
+    minutes = math.ceil(working_minutes_between(due, current, calendar))
+    return IntakeDeadline(due_at=due, overdue=True, minutes=minutes)
+
+
+def online_intake_deadlines_attach(
+    *, dossiers: Iterable[Dossier], at: datetime | None = None
+) -> list[Dossier]:
+    """Set `dossier.intake_deadline` (IntakeDeadline or None) on each dossier of a page, with one
+    calendar per desk and the rule versions in one query."""
+    dossiers = list(dossiers)
+    current = at or timezone.now()
+    pending = [d for d in dossiers if d.status == DossierStatus.SUBMITTED]
+    rules = RuleVersion.objects.in_bulk({d.rule_version_id for d in pending})
+    calendars: dict[int, WorkCalendar] = {}
+    for dossier in dossiers:
+        dossier.intake_deadline = None
+        if dossier.status != DossierStatus.SUBMITTED:
+            continue
+        dossier.rule_version = rules[dossier.rule_version_id]
+        if dossier.receiving_agency_id not in calendars:
+            calendars[dossier.receiving_agency_id] = calendar_for_agency(dossier.receiving_agency)
+        dossier.intake_deadline = online_intake_deadline(
+            dossier=dossier, calendar=calendars[dossier.receiving_agency_id], at=current
+        )
+    return dossiers

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.models import Channel as DossierChannel
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.public import status_label
 from motcua.dossiers.statuses import Action, DossierStatus
@@ -132,6 +133,7 @@ def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, st
             "reason": event.public_note.strip(),
             "status": status_label(dossier.status),
             "lookup_url": lookup_url(dossier.code),
+            "receipt_attached": receipt_attached(dossier, kind),
         }
         subject = str(SUBJECTS[kind]) % {"code": dossier.code}
         body = render_to_string(f"notifications/{kind}.txt", context).strip() + "\n"
@@ -183,6 +185,24 @@ def notifications_create_for_event(*, event_id: int) -> list[Notification]:
     return created
 
 
+def receipt_attached(dossier: Dossier, kind: str) -> bool:
+    """Whether the email of `kind` carries the receipt and appointment (form 01): the applicant
+    of an online dossier has no paper slip from the desk."""
+    return kind == "receive" and dossier.channel == DossierChannel.ONLINE
+
+
+def _attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
+    dossier = notification.dossier
+    if not receipt_attached(dossier, notification.kind):
+        return []
+    # Rendered at delivery, in the background task, never in the officer's request; a failure
+    # fails this attempt like a gateway error would, so the email never promises a missing PDF.
+    from motcua.dossiers.forms.slips import render_form
+
+    pdf = render_form(dossier=dossier, form="01")
+    return [(f"giay-tiep-nhan-{dossier.code}.pdf", pdf, "application/pdf")]
+
+
 def _send(notification: Notification) -> None:
     if notification.channel == Channel.EMAIL:
         EmailMessage(
@@ -190,6 +210,7 @@ def _send(notification: Notification) -> None:
             body=notification.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.recipient],
+            attachments=_attachments(notification),
         ).send()
     else:
         sms_backend().send(to=notification.recipient, text=notification.body)
@@ -218,7 +239,7 @@ def notification_deliver(*, notification_id: int) -> str:
     if not claimed:
         current = Notification.objects.filter(pk=notification_id).values_list("status", flat=True)
         return current.first() or ""
-    notification = Notification.objects.get(pk=notification_id)
+    notification = Notification.objects.select_related("dossier").get(pk=notification_id)
     try:
         _send(notification)
     except Exception as error:  # any backend failure is the gateway's, to be retried

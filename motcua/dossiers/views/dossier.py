@@ -28,10 +28,11 @@ from motcua.dossiers.forms_web import (
     first_error,
 )
 from motcua.dossiers.models import Dossier, StepStatus
-from motcua.dossiers.selectors import dossier_detail
+from motcua.dossiers.selectors import dossier_detail, online_intake_deadline
 from motcua.dossiers.statuses import Action, DossierStatus
 from motcua.dossiers.views._common import officer_view
 from motcua.organizations.models import Agency, AgencyKind, Role, User
+from motcua.workdays.selectors import calendar_for_agency
 
 HANDLER_RANK = {Role.SPECIALIST: 1, Role.DEPARTMENT_HEAD: 2, Role.LEADER: 3}
 
@@ -199,6 +200,13 @@ def _render_detail(
         ),
         "error": error,
         "now": timezone.now(),
+        "intake_deadline": (
+            online_intake_deadline(
+                dossier=dossier, calendar=calendar_for_agency(dossier.receiving_agency)
+            )
+            if dossier.status == DossierStatus.SUBMITTED
+            else None
+        ),
     }
     return render(request, "dossiers/detail.html", context, status=status)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.common.errors import InvalidInput
-from motcua.dossiers.selectors import worklist
+from motcua.dossiers.selectors import online_intake_deadlines_attach, worklist
 from motcua.dossiers.views._common import officer_view
 
 PAGE_SIZE = 25
@@ -42,6 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for name, label in TABS
     ]
     page = Paginator(lists[kind], PAGE_SIZE).get_page(request.GET.get("page"))
+    if kind == "intake":
+        page.object_list = online_intake_deadlines_attach(dossiers=page.object_list)
     context = {
         "tabs": tabs,
         "kind": kind,
