@@ -124,7 +124,9 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 def _dossier_page(request: HttpRequest, dossier, *, form=None, error="", status=200):
     request_open = citizen_supplement_request(dossier=dossier)
-    if request_open is not None and dossier.channel == Channel.ONLINE and form is None:
+    # A dossier brought to the desk is completed at the desk, in person or by post.
+    online = request_open is not None and dossier.channel == Channel.ONLINE
+    if online and form is None:
         form = SupplementAnswerForm(items=request_open.items)
     return render(
         request,
@@ -135,7 +137,7 @@ def _dossier_page(request: HttpRequest, dossier, *, form=None, error="", status=
             "files": list(dossier.files.all()),
             "result_kind": FileKind.RESULT,
             "supplement_request": request_open,
-            "supplement_form": form if request_open is not None else None,
+            "supplement_form": form if online else None,
             "error": error,
             "answered": request.GET.get("da-bo-sung") == "1" and request_open is None,
         },

@@ -250,3 +250,23 @@ def test_anonymous_visitors_are_sent_to_log_in(waiting):
 
 def test_answering_needs_a_post(citizen, waiting):
     assert as_user(citizen).get(answer_url(waiting)).status_code == 405
+
+
+def test_a_dossier_brought_to_the_desk_is_completed_at_the_desk(office, marriage, citizen, clock):
+    from motcua.dossiers.tests.factories import receive
+
+    dossier = receive(office, marriage)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_user=citizen)
+    dossier_request_supplement(actor=office.reception, dossier=dossier, items=ITEMS, reason=REASON)
+    before = state(dossier)
+    client = as_user(citizen)
+
+    page = client.get(page_url(dossier)).content.decode()
+    answer = client.post(answer_url(dossier), {"item_0": pdf(), "item_1": pdf()})
+
+    assert "Bổ sung hồ sơ trực tuyến" not in page
+    assert ITEMS[0] in page  # still told what to bring to the desk
+    assert answer.status_code == 403
+    assert "Bạn không được đính kèm tệp vào hồ sơ này." in answer.content.decode()
+    assert "Bổ sung hồ sơ trực tuyến" not in answer.content.decode()
+    assert state(dossier) == before
