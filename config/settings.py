@@ -215,3 +215,12 @@ MOTCUA_SMS_GATEWAY_TOKEN = os.environ.get("MOTCUA_SMS_GATEWAY_TOKEN") or ""
 MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER") or "MOTCUA"
 # Delivery attempts of one notification before it is given up (retries back off 1, 5, 30, 120 min).
 MOTCUA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_NOTIFICATION_MAX_ATTEMPTS") or 5)
+
+# Citizens, payments and ratings.
+MOTCUA_REGISTER_RATE = int(os.environ.get("MOTCUA_REGISTER_RATE") or 10)  # per hour per client
+# Payment gateway: a class path; the built-in fake gateway marks anything paid (development and
+# tests only: `check --deploy` warns while it is configured).
+MOTCUA_PAYMENT_GATEWAY = os.environ.get("MOTCUA_PAYMENT_GATEWAY") or ""
+MOTCUA_PAYMENT_SECRET = os.environ.get("MOTCUA_PAYMENT_SECRET") or ""  # default: from SECRET_KEY
+MOTCUA_FEEDBACK_ANSWER_DAYS = int(os.environ.get("MOTCUA_FEEDBACK_ANSWER_DAYS") or 5)
+MOTCUA_RATING_RATE = int(os.environ.get("MOTCUA_RATING_RATE") or 10)  # per minute per client

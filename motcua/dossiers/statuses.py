@@ -113,6 +113,8 @@ class Action(models.TextChoices):
     IMPORT = "import", _("Nhập từ hệ thống cũ")
     PAYMENT = "payment", _("Nộp phí, lệ phí")  # recorded by motcua.payments; no status change
     REFUND = "refund", _("Hoàn trả phí, lệ phí")  # recorded by motcua.payments; no status change
+    ATTACH_FILE = "attach_file", _("Đính kèm tệp")  # a scan or the electronic result
+    RATE = "rate", _("Đánh giá mức độ hài lòng")  # recorded by motcua.ratings; no status change
 
 
 NEW = ""  # the source "status" of an action that creates the dossier (intake at the desk)

@@ -125,6 +125,9 @@ def sms_safe(text: str) -> str:
 
 def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, str]:
     """(subject, email body, SMS text) of one message, in `language`."""
+    # Imported here: ratings builds on the dossier services, which call this module.
+    from motcua.ratings.services import rating_link
+
     dossier = event.dossier
     with translation.override(language):
         context = {
@@ -134,6 +137,8 @@ def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, st
             "status": status_label(dossier.status),
             "lookup_url": lookup_url(dossier.code),
             "receipt_attached": receipt_attached(dossier, kind),
+            # After the result is handed over the applicant is asked to rate the dossier once.
+            "rating_url": rating_link(dossier) if kind == "return_result" else "",
         }
         subject = str(SUBJECTS[kind]) % {"code": dossier.code}
         body = render_to_string(f"notifications/{kind}.txt", context).strip() + "\n"

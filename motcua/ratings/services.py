@@ -13,7 +13,7 @@ from motcua.common.errors import Conflict, Forbidden, InvalidInput
 from motcua.dossiers.access import Reach
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services._common import clean_text, record_event
-from motcua.dossiers.statuses import DossierStatus
+from motcua.dossiers.statuses import Action, DossierStatus
 from motcua.organizations.models import Role
 from motcua.ratings.models import (
     Criterion,
@@ -26,7 +26,7 @@ from motcua.ratings.models import (
 from motcua.workdays.engine import DAYS, due_at_after
 from motcua.workdays.selectors import calendar_for_agency
 
-RATE_ACTION = "rate"
+RATE_ACTION = Action.RATE
 RATING_LINK_SALT = "motcua.ratings.link"
 # Roles that answer a feedback of their desk (the desk itself, its leaders and administrators).
 ANSWER_ROLES = (Role.RECEPTION, Role.LEADER, Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN)

@@ -24,7 +24,7 @@ from motcua.dossiers.services._common import (
     save,
 )
 from motcua.dossiers.services.holds import applicant_answers_online
-from motcua.dossiers.statuses import OPEN, DossierStatus
+from motcua.dossiers.statuses import OPEN, Action, DossierStatus
 
 MAX_FILE_SIZE = 20 * 1024 * 1024  # 20 MB per file
 SIGNATURES = (
@@ -32,7 +32,7 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
-ATTACH_FILE = "attach_file"  # the event's action
+ATTACH_FILE = Action.ATTACH_FILE  # the event's action
 _WHEN = {
     FileKind.ATTACHMENT: frozenset({DossierStatus.SUBMITTED, *OPEN}),
     FileKind.RESULT: frozenset(

@@ -24,6 +24,7 @@ from motcua.dossiers.tests.factories import (
     submit,
 )
 from motcua.notifications.models import Channel, Notification, NotificationStatus
+from motcua.notifications.services import _render as render_message
 from motcua.notifications.services import (
     notification_deliver,
     notification_kind,
@@ -33,6 +34,7 @@ from motcua.notifications.services import (
 )
 from motcua.notifications.sms import SmsBackend, SmsError
 from motcua.notifications.tasks import deliver_notification, notify_dossier_event
+from motcua.ratings.services import rating_link
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -353,6 +355,25 @@ def test_a_refusal_tells_the_reason(office, hkd, immediate, django_capture_on_co
 def test_which_events_notify_the_applicant(action, from_status, to_status, kind):
     event = DossierEvent(action=action, from_status=from_status, to_status=to_status)
     assert notification_kind(event) == kind
+
+
+def test_the_returned_message_asks_for_a_rating_with_the_dossiers_link(office, hkd):
+    dossier = receive(office, hkd)
+    returned = DossierEvent(
+        dossier=dossier,
+        action=Action.RETURN_RESULT,
+        from_status=DossierStatus.RESULT_READY,
+        to_status=DossierStatus.RETURNED,
+    )
+
+    _subject, body, _sms = render_message("return_result", returned, "vi")
+    _subject, received_body, _sms = render_message("receive", returned, "vi")
+
+    assert (
+        f"đánh giá mức độ hài lòng về việc giải quyết hồ sơ (một lần, khoảng một phút): {rating_link(dossier)}"
+        in body
+    )
+    assert "/danh-gia/" not in received_body
 
 
 def test_sms_text_drops_diacritics_but_keeps_case_and_punctuation():
