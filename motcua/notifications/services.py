@@ -71,6 +71,10 @@ def notification_kind(event: DossierEvent) -> str | None:
         return "intake_incomplete" if event.from_status in _AT_INTAKE else "request_supplement"
     if event.action in _BY_ACTION:
         return _BY_ACTION[event.action]
+    if event.action == Action.SUPPLEMENT and event.to_step_id is not None:
+        # Documents answering a request made at intake receive the dossier (its route starts
+        # here): the applicant gets the receipt and appointment like any received dossier.
+        return "receive"
     if (
         event.to_status == DossierStatus.RESULT_READY
         and event.from_status != DossierStatus.RESULT_READY

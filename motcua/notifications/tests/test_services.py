@@ -12,7 +12,11 @@ from django.db import transaction
 from django_tasks import default_task_backend
 
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.services import dossier_refuse_intake
+from motcua.dossiers.services import (
+    dossier_refuse_intake,
+    dossier_request_supplement,
+    dossier_supplement_received,
+)
 from motcua.dossiers.statuses import Action, DossierStatus
 from motcua.dossiers.tests.factories import (
     APPLICANT,
@@ -378,3 +382,39 @@ def test_the_returned_message_asks_for_a_rating_with_the_dossiers_link(office, h
 
 def test_sms_text_drops_diacritics_but_keeps_case_and_punctuation():
     assert sms_safe("Hồ sơ ĐÃ trả: Đăng ký, 15:00!") == "Ho so DA tra: Dang ky, 15:00!"
+
+
+def test_documents_answering_an_intake_request_send_the_receipt(
+    office, hkd, immediate, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(RECEIVED_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = submit(office, hkd)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_request_supplement(
+                actor=office.reception, dossier=dossier, items=["Bản sao căn cước"], reason="Thiếu"
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_supplement_received(actor=office.reception, dossier=dossier)
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+    assert [m.subject for m in mail.outbox] == [
+        f"Hồ sơ {dossier.code} cần bổ sung trước khi tiếp nhận",
+        f"Hồ sơ {dossier.code} đã được tiếp nhận",
+    ]
+
+
+def test_documents_answering_a_request_during_processing_send_nothing(
+    office, hkd, immediate, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(RECEIVED_AT, tick=False):
+        dossier = receive(office, hkd)
+        dossier_request_supplement(
+            actor=office.reception, dossier=dossier, items=["Bản sao căn cước"], reason="Thiếu"
+        )
+        mail.outbox = []
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_supplement_received(actor=office.reception, dossier=dossier)
+
+    assert mail.outbox == []
