@@ -127,6 +127,15 @@ def sms_safe(text: str) -> str:
     )
 
 
+SUPPLEMENT_KINDS = ("intake_incomplete", "request_supplement")
+
+
+def _supplement_items(dossier: Dossier) -> list[str]:
+    """The items of the latest supplement request (form 02): everything missing, in one go."""
+    latest = dossier.supplement_requests.order_by("-requested_at", "-id").first()
+    return [str(item) for item in latest.items] if latest is not None else []
+
+
 def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, str]:
     """(subject, email body, SMS text) of one message, in `language`."""
     # Imported here: ratings builds on the dossier services, which call this module.
@@ -143,6 +152,7 @@ def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, st
             "receipt_attached": receipt_attached(dossier, kind),
             # After the result is handed over the applicant is asked to rate the dossier once.
             "rating_url": rating_link(dossier) if kind == "return_result" else "",
+            "items": _supplement_items(dossier) if kind in SUPPLEMENT_KINDS else [],
         }
         subject = str(SUBJECTS[kind]) % {"code": dossier.code}
         body = render_to_string(f"notifications/{kind}.txt", context).strip() + "\n"

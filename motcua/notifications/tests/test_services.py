@@ -380,6 +380,24 @@ def test_the_returned_message_asks_for_a_rating_with_the_dossiers_link(office, h
     assert "/danh-gia/" not in received_body
 
 
+def test_a_supplement_message_lists_every_missing_item(office, hkd):
+    dossier = submit(office, hkd)
+    dossier_request_supplement(
+        actor=office.reception,
+        dossier=dossier,
+        items=["Bản sao giấy chứng nhận quyền sử dụng đất", "Hợp đồng thuê địa điểm"],
+        reason="Thiếu giấy tờ về địa điểm kinh doanh",
+    )
+    event = dossier.events.get(action=Action.REQUEST_SUPPLEMENT)
+
+    _subject, body, _sms = render_message("intake_incomplete", event, "vi")
+
+    assert (
+        "- Bản sao giấy chứng nhận quyền sử dụng đất\n- Hợp đồng thuê địa điểm\n"
+        "Thiếu giấy tờ về địa điểm kinh doanh"
+    ) in body
+
+
 def test_sms_text_drops_diacritics_but_keeps_case_and_punctuation():
     assert sms_safe("Hồ sơ ĐÃ trả: Đăng ký, 15:00!") == "Ho so DA tra: Dang ky, 15:00!"
 
