@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.ratings",
     "motcua.payments",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("xep-hang/", include("motcua.queueing.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.ratings.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
 ]
