@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "motcua.ratings",
     "motcua.payments",
     "motcua.reports",
+    "motcua.outbox",
+    "motcua.audit",
+    "motcua.loadgen",
 ]
 
 MIDDLEWARE = [
