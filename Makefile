@@ -25,8 +25,10 @@ migrate: install
 demo: migrate
 	$(BIN)/motcua seed_demo
 
-# The task worker (notifications) runs in the background for as long as runserver does.
+# The task worker (notifications) runs in the background for as long as runserver does; the daily
+# closing of unanswered supplement requests runs once at start (a server runs it from a timer).
 run: demo
+	$(BIN)/motcua close_unanswered_supplements
 	@$(BIN)/motcua db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/motcua runserver $(HOST):$(PORT)
