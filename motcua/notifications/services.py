@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.formatting import money_text
 from motcua.catalog.models import Channel as DossierChannel
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.public import status_label
@@ -49,6 +50,9 @@ SUBJECTS = {
     "return_result": gettext_lazy("Hồ sơ %(code)s đã trả kết quả"),
     "withdraw": gettext_lazy("Hồ sơ %(code)s đã được rút theo yêu cầu"),
     "stop": gettext_lazy("Hồ sơ %(code)s đã dừng xử lý"),
+    "pause_payment": gettext_lazy("Hồ sơ %(code)s chờ ông/bà thực hiện nghĩa vụ tài chính"),
+    "payment": gettext_lazy("Đã nhận phí, lệ phí của hồ sơ %(code)s"),
+    "refund": gettext_lazy("Hoàn trả phí, lệ phí của hồ sơ %(code)s"),
 }
 
 _BY_ACTION = {
@@ -59,8 +63,12 @@ _BY_ACTION = {
     Action.RETURN_RESULT: "return_result",
     Action.WITHDRAW: "withdraw",
     Action.STOP: "stop",
+    Action.PAUSE_PAYMENT: "pause_payment",
+    Action.PAYMENT: "payment",
+    Action.REFUND: "refund",
 }
 _AT_INTAKE = ("", DossierStatus.SUBMITTED)
+MONEY_KINDS = ("payment", "refund")
 
 
 def notification_kind(event: DossierEvent) -> str | None:
@@ -153,6 +161,9 @@ def _render(kind: str, event: DossierEvent, language: str) -> tuple[str, str, st
             # After the result is handed over the applicant is asked to rate the dossier once.
             "rating_url": rating_link(dossier) if kind == "return_result" else "",
             "items": _supplement_items(dossier) if kind in SUPPLEMENT_KINDS else [],
+            # Payments and refunds: the amount and the receipt the event recorded.
+            "amount": money_text(event.data.get("amount", 0)) if kind in MONEY_KINDS else "",
+            "receipt_number": event.data.get("receipt_number", ""),
         }
         subject = str(SUBJECTS[kind]) % {"code": dossier.code}
         body = render_to_string(f"notifications/{kind}.txt", context).strip() + "\n"

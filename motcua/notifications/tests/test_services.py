@@ -348,7 +348,10 @@ def test_a_refusal_tells_the_reason(office, hkd, immediate, django_capture_on_co
         (Action.APPROVE, DossierStatus.AWAITING_SIGNATURE, DossierStatus.RESULT_READY, "result_ready"),
         (Action.REFUSE, DossierStatus.AWAITING_SIGNATURE, DossierStatus.RESULT_READY, "refuse"),
         (Action.APOLOGIZE, DossierStatus.PROCESSING, DossierStatus.PROCESSING, "apologize"),
-        (Action.PAUSE_PAYMENT, DossierStatus.PROCESSING, DossierStatus.AWAITING_PAYMENT, None),
+        (Action.PAUSE_PAYMENT, DossierStatus.PROCESSING, DossierStatus.AWAITING_PAYMENT, "pause_payment"),
+        (Action.RESUME_PAYMENT, DossierStatus.AWAITING_PAYMENT, DossierStatus.PROCESSING, None),
+        (Action.PAYMENT, DossierStatus.RECEIVED, DossierStatus.RECEIVED, "payment"),
+        (Action.REFUND, DossierStatus.PROCESSING, DossierStatus.PROCESSING, "refund"),
         (Action.WITHDRAW, DossierStatus.PROCESSING, DossierStatus.WITHDRAWN, "withdraw"),
         (Action.STOP, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOPPED, "stop"),
         (Action.RETURN_RESULT, DossierStatus.RESULT_READY, DossierStatus.RETURNED, "return_result"),
@@ -436,3 +439,52 @@ def test_documents_answering_a_request_during_processing_send_nothing(
             dossier_supplement_received(actor=office.reception, dossier=dossier)
 
     assert mail.outbox == []
+
+
+def test_a_payment_and_its_refund_are_notified_with_the_amount_and_receipt(
+    office, hkd, immediate, settings, django_capture_on_commit_callbacks
+):
+    from motcua.payments.models import PaymentMethod
+    from motcua.payments.services import payment_record_at_counter, payment_refund
+
+    dossier = receive_committed(office, hkd, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with time_machine.travel(RECEIVED_AT + timedelta(minutes=5), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            payment = payment_record_at_counter(
+                actor=office.reception, dossier=dossier, amount=100_000,
+                method=PaymentMethod.CASH,
+            )  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_refund(actor=office.reception, payment=payment, reason="Thu nhầm")
+
+    paid, refunded = mail.outbox
+    assert paid.subject == f"Đã nhận phí, lệ phí của hồ sơ {CODE}"
+    assert "Đã nhận 100.000\xa0đ phí, lệ phí của hồ sơ" in paid.body
+    assert "Biên lai số BL-2026-000001." in paid.body
+    assert refunded.subject == f"Hoàn trả phí, lệ phí của hồ sơ {CODE}"
+    assert "Đã hoàn trả 100.000\xa0đ phí, lệ phí của hồ sơ" in refunded.body
+    texts = [line["text"] for line in sms_lines(settings)][-2:]
+    assert texts == [
+        f"Da nhan 100.000 d phi, le phi ho so {CODE}. Bien lai so BL-2026-000001.",
+        f"Da hoan tra 100.000 d phi, le phi ho so {CODE}. Tra cuu: {LINK}",
+    ]
+
+
+def test_a_wait_for_a_financial_obligation_tells_the_applicant_the_clock_is_paused(
+    office, hkd, immediate, django_capture_on_commit_callbacks
+):
+    from motcua.dossiers.services import dossier_forward, dossier_pause_payment
+
+    dossier = receive_committed(office, hkd, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with time_machine.travel(RECEIVED_AT + timedelta(hours=1), tick=False):
+        dossier_forward(actor=office.reception, dossier=dossier)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_pause_payment(
+                actor=office.specialist, dossier=dossier, reason="Nộp lệ phí trước bạ."
+            )
+
+    [email] = mail.outbox
+    assert email.subject == f"Hồ sơ {CODE} chờ ông/bà thực hiện nghĩa vụ tài chính"
+    assert "Thời gian chờ không tính vào thời hạn giải quyết.\nNộp lệ phí trước bạ.\n" in email.body
