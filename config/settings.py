@@ -220,6 +220,12 @@ MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER") or "MOTCUA"
 # Delivery attempts of one notification before it is given up (retries back off 1, 5, 30, 120 min).
 MOTCUA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_NOTIFICATION_MAX_ATTEMPTS") or 5)
 
+# National public service portal (docs/national-sync.md): every status change is POSTed as JSON to
+# the province's integration platform. Empty endpoint: messages wait in the outbox, none is lost.
+MOTCUA_NATIONAL_ENDPOINT = os.environ.get("MOTCUA_NATIONAL_ENDPOINT") or ""
+MOTCUA_NATIONAL_TOKEN = os.environ.get("MOTCUA_NATIONAL_TOKEN") or ""  # sent as a bearer token
+MOTCUA_NATIONAL_TIMEOUT = float(os.environ.get("MOTCUA_NATIONAL_TIMEOUT") or 10)  # seconds
+
 # Citizens, payments and ratings.
 MOTCUA_REGISTER_RATE = int(os.environ.get("MOTCUA_REGISTER_RATE") or 10)  # per hour per client
 # Payment gateway: a class path; the built-in fake gateway marks anything paid (development and
