@@ -5,6 +5,7 @@ DJANGO_DEBUG=false and must then give a real DJANGO_SECRET_KEY, or the process r
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "axes",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -78,7 +81,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.common.security.ContentSecurityPolicyMiddleware",
+    "motcua.common.security.OfficerSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,26 +107,81 @@ TEMPLATES = [
     },
 ]
 
+
 # Database: SQLite under var/ out of the box, PostgreSQL for a province (DATABASE_URL).
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}",
+# DATABASE_REPLICA_URL adds a read-only "replica" alias (a PostgreSQL hot standby) that report
+# queries read from (motcua.common.db.report_db_alias); config.routers keeps every write on default.
+def _database(url: str) -> dict:
+    database = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE") or 60),
         conn_health_checks=True,
     )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN
+        # so two concurrent intakes queue instead of failing with "database is locked" mid-way.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return database
+
+
+DATABASES = {
+    "default": _database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
+    )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so
-    # two concurrent intakes queue instead of failing with "database is locked" mid-transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
+    # Tests read the replica through the default test database (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.PrimaryWritesRouter"]
+
+# Cache (rate-limit counters, cached sessions): shared by every app process of a deployment.
+# REDIS_URL: Redis (several app servers). Otherwise MOTCUA_CACHE picks "database" (the
+# motcua_cache table, created by the motcua.common migrations; shared by the processes of one
+# database) or "memory" (one process only: runserver on a laptop, the test suite); default
+# "database" when DJANGO_DEBUG is false, "memory" when it is true.
+REDIS_URL = os.environ.get("REDIS_URL") or ""
+MOTCUA_CACHE = (os.environ.get("MOTCUA_CACHE") or ("memory" if DEBUG else "database")).lower()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "motcua",
+        }
     }
+elif MOTCUA_CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "motcua_cache",
+            # Rate-limit counters: one row per client address and window; culling drops counters.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+elif MOTCUA_CACHE == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("MOTCUA_CACHE must be 'database' or 'memory'.")
+# Sessions: rows in the database; with Redis also cached there (reads skip the database).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
+# django-axes first: it refuses a locked-out officer before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "motcua.common.security.OfficerLoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dossiers:home"
 
@@ -158,11 +219,92 @@ STORAGES = {
         )
     },
 }
+# Uploaded files: local disk under MEDIA_ROOT, or MOTCUA_STORAGE=s3 for S3-compatible storage
+# (AWS, MinIO, Viettel/VNPT object storage) through django-storages. Objects are private: files
+# are only served through the app's permission-checked views, which stream them from storage.
+MOTCUA_STORAGE = (os.environ.get("MOTCUA_STORAGE") or "local").lower()
+if MOTCUA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MOTCUA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            # Empty values fall back to boto3's own lookup (instance role, ~/.aws).
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("AWS_LOCATION") or "",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+elif MOTCUA_STORAGE != "local":
+    raise ImproperlyConfigured("MOTCUA_STORAGE must be 'local' or 's3'.")
 
+# Web hardening (docs/security.md, "Web hardening"). Production (DEBUG off) gets HTTPS-only
+# cookies, HSTS and the redirect to HTTPS by default; `motcua check --deploy` stays silent.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("MOTCUA_BEHIND_TLS_PROXY", False):
+    # Only behind a proxy that terminates TLS and always sets this header itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS") or (0 if DEBUG else 365 * 24 * 3600)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): scripts and styles only from the app's static files
+# (a few inline <style> blocks are allowed by hash, motcua.common.security), no plugins, no
+# framing except the display board. Forms post to the app itself, and to the payment gateway's
+# origin when one is configured (MOTCUA_CSP_FORM_ACTION).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("MOTCUA_CSP_FORM_ACTION", "")],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Who may frame the display board (a signage player): empty = any page; else space-separated
+# CSP sources, e.g. "'self' https://bangtin.example.vn".
+MOTCUA_CSP_BOARD_FRAME_ANCESTORS = (
+    os.environ.get("MOTCUA_CSP_BOARD_FRAME_ANCESTORS") or ""
+).split()
+# Officers' sessions end after this many minutes without a request (citizens keep 2 weeks).
+MOTCUA_OFFICER_SESSION_MINUTES = int(os.environ.get("MOTCUA_OFFICER_SESSION_MINUTES") or 30)
+# Officers' and admin sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for
+# one username from one address, that pair is refused for the cool-off time, even with the right
+# password; a successful sign-in clears the count. The address is read like the rate limits'
+# (MOTCUA_TRUSTED_PROXIES).
+AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MOTCUA_LOGIN_COOLOFF_MINUTES") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "motcua.common.ratelimit.client_ip"
+AXES_WHITELIST_CALLABLE = "motcua.common.security.axes_not_counted"
+AXES_LOCKOUT_CALLABLE = "motcua.common.security.axes_lockout_response"
 
 LOGGING = {
     "version": 1,
