@@ -305,6 +305,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "motcua.common.ratelimit.client_ip"
 AXES_WHITELIST_CALLABLE = "motcua.common.security.axes_not_counted"
 AXES_LOCKOUT_CALLABLE = "motcua.common.security.axes_lockout_response"
+AXES_VERBOSE = False  # no banner on every start (commands print only their result)
 
 LOGGING = {
     "version": 1,
