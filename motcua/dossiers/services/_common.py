@@ -19,6 +19,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.statuses import ACTIONS, DossierStatus
 from motcua.notifications.services import dossier_event_recorded
 from motcua.organizations.models import Agency, Role
+from motcua.outbox.services import outbox_event_recorded
 from motcua.workdays.engine import (
     CALENDAR_CUTOFF,
     OFFICE_TZ,
@@ -274,6 +275,7 @@ def record_event(
         data=data or {},
     )
     dossier_event_recorded(event)
+    outbox_event_recorded(event)
     return event
 
 
