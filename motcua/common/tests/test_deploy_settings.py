@@ -7,9 +7,12 @@ import runpy
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+
+from motcua.common.db import report_db_alias
 
 SETTINGS_FILE = Path(__file__).resolve().parents[3] / "config" / "settings.py"
 PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "MOTCUA_CACHE", "MOTCUA_STORAGE", "AWS_")
@@ -59,6 +62,11 @@ def test_replica_url_adds_a_replica_like_the_primary(build):
     assert replica["CONN_HEALTH_CHECKS"] is True
     assert replica["TEST"] == {"MIRROR": "default"}
     assert settings["DATABASE_ROUTERS"] == ["config.routers.PrimaryWritesRouter"]
+
+
+def test_without_a_replica_reports_read_the_primary():
+    assert "replica" not in django_settings.DATABASES
+    assert report_db_alias() == "default"
 
 
 def test_sqlite_replica_gets_the_same_connection_options(build, tmp_path):
