@@ -146,11 +146,15 @@ def test_marriage_online_from_registration_to_rating(
         citizen.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
         expect(citizen.locator("main")).to_contain_text("Đã gửi giấy tờ bổ sung.")
         expect(citizen.locator("main")).to_contain_text("xac-nhan-hon-nhan.pdf")
-        # Documents answered online receive a dossier the desk had not received yet (the clock
-        # starts now); the desk only sends it on.
-        citizen_sees(citizen, code, "Đã tiếp nhận")
-        open_from_tab(page, "at_desk", code)
+        # The answered dossier goes back to the desk's online intake list as "Mới đăng ký" with
+        # a fresh 8-working-hour window; the desk checks the new document and accepts it.
+        citizen_sees(citizen, code, "Mới đăng ký")
+        open_from_tab(page, "intake", code)
+        expect(page.locator("[data-status]")).to_have_text("Mới đăng ký")
+        expect(page.locator("main")).to_contain_text("xac-nhan-hon-nhan.pdf")
+        take(page, "receive", "Tiếp nhận hồ sơ: đã thực hiện")
         expect(page.locator("[data-status]")).to_have_text("Đã tiếp nhận")
+        citizen_sees(citizen, code, "Đã tiếp nhận")
         take(page, "forward", FORWARD_DONE)
         sign_out(page)
         citizen_sees(citizen, code, "Đang xử lý")

@@ -118,12 +118,20 @@ def _status_before_request(dossier: Dossier) -> str:
 def dossier_supplement_received(
     *, actor, dossier: Dossier, documents: list[dict] | None = None, note: str = ""
 ) -> Dossier:
-    """The applicant brought what was asked. A dossier not yet received is received now (clock,
-    appointment, route); one being processed goes back where it was, its clock restarted from
-    now (rule version "restart") or moved by the time spent waiting ("pause")."""
+    """The applicant brought what was asked.
+
+    - An online dossier the desk found incomplete before accepting it, answered online by its
+      applicant, is "Mới đăng ký" again: back in the desk's online intake list with a fresh
+      `online_intake_hours` window counted from now (`submitted_at` moves to now; the first
+      submission stays in the event log). The desk then accepts it, asks again or refuses.
+    - Any other dossier not yet received (documents brought to the desk, checked there) is
+      received now (clock, appointment, route).
+    - One being processed goes back where it was, its clock restarted from now (rule version
+      "restart") or moved by the time spent waiting ("pause")."""
     dossier = lock(dossier)
     steps = load_steps(dossier)
-    if not applicant_answers_online(actor, dossier):
+    online_answer = applicant_answers_online(actor, dossier)
+    if not online_answer:
         authorize(actor, dossier, Action.SUPPLEMENT, steps)
     cleaned = clean_documents(documents)
     note = clean_note(note)
@@ -134,7 +142,15 @@ def dossier_supplement_received(
     old_due = dossier.due_at
     data: dict = {"documents": [d["name"] for d in cleaned]}
     to_step = None
-    if dossier.received_at is None:
+    if (
+        dossier.received_at is None
+        and online_answer
+        and _status_before_request(dossier) == DossierStatus.SUBMITTED
+    ):
+        dossier.status = DossierStatus.SUBMITTED
+        dossier.submitted_at = at
+        fields = ["submitted_at"]
+    elif dossier.received_at is None:
         to_step = start_processing(dossier, at)
         fields = ["received_at", "rule_version", "processing_amount", "processing_unit"]
         fields += ["clock_started_at", "original_due_at", "is_digitized"]

@@ -163,3 +163,83 @@ def test_the_applicant_of_a_desk_dossier_answers_at_the_desk_only(office, hkd, c
 
     assert error.value.code == "role_not_allowed"
     assert snapshot(dossier) == before
+
+
+def test_an_intake_request_answered_online_returns_the_dossier_to_the_desk_as_new(
+    office, hkd, citizen
+):
+    # Given an online dossier submitted Monday 08:00 that the desk found incomplete at 09:00
+    dossier = submit(office, hkd, at=local(2026, 3, 2, 8, 0), citizen=citizen)
+    at(
+        local(2026, 3, 2, 9, 0),
+        dossier_request_supplement,
+        actor=office.reception,
+        dossier=dossier,
+        items=ITEMS,
+        reason="Thiếu hợp đồng thuê",
+    )
+
+    # When the citizen uploads the missing item on Wednesday 10:00
+    at(
+        local(2026, 3, 4, 10, 0),
+        dossier_supplement_received,
+        actor=citizen,
+        dossier=dossier,
+        documents=[{"name": ITEMS[0]}],
+    )
+
+    # Then it is "Mới đăng ký" again, not received: no clock, no route, a fresh intake window
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    assert (dossier.received_at, dossier.due_at) == (None, None)
+    assert dossier.submitted_at == local(2026, 3, 4, 10, 0)
+    assert not dossier.steps.exists()
+    event = DossierEvent.objects.get(dossier=dossier, action=Action.SUPPLEMENT)
+    assert (event.from_status, event.to_status, event.to_step) == (
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.SUBMITTED,
+        None,
+    )
+    assert DossierEvent.objects.get(dossier=dossier, action=Action.SUBMIT).at == local(
+        2026, 3, 2, 8, 0
+    )
+
+    # And the desk accepts it: received now, the 3 working days counted from Wednesday 10:30
+    at(
+        local(2026, 3, 4, 10, 30),
+        dossier_receive,
+        actor=office.reception,
+        receiving_agency=office.desk,
+        procedure=hkd,
+        channel="online",
+        applicant=dict(APPLICANT),
+        documents=list(DOCUMENTS),
+        dossier=dossier,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.received_at == local(2026, 3, 4, 10, 30)
+    assert dossier.due_at == local(2026, 3, 9, 10, 30)
+
+
+def test_the_desk_recording_an_online_intake_answer_receives_the_dossier(office, hkd, citizen):
+    # The citizen brought the missing paper to the desk: checked there, received at once.
+    dossier = submit(office, hkd, at=local(2026, 3, 2, 8, 0), citizen=citizen)
+    at(
+        local(2026, 3, 2, 9, 0),
+        dossier_request_supplement,
+        actor=office.reception,
+        dossier=dossier,
+        items=ITEMS,
+        reason="Thiếu hợp đồng thuê",
+    )
+    at(
+        local(2026, 3, 4, 10, 0),
+        dossier_supplement_received,
+        actor=office.reception,
+        dossier=dossier,
+        documents=[{"name": ITEMS[0]}],
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.received_at == local(2026, 3, 4, 10, 0)
