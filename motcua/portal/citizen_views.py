@@ -60,10 +60,13 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     desks = desks_list()
     draft = draft_get(user=request.user, procedure=procedure)
     kept = dict(draft.files) if draft is not None else {}
+    fees = list(procedure.fees.order_by("order", "id"))
     context = {
         "procedure": procedure,
         "verified": citizen_may_submit(user=request.user),
         "draft": draft,
+        "fees": fees,
+        "fees_total": sum(fee.amount for fee in fees),
     }
     if request.method == "GET":
         context["form"] = SubmissionForm(

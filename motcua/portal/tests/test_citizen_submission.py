@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from motcua.catalog.models import Fee
 from motcua.dossiers.models import DailySequence, Dossier, DossierDocument, DossierFile
 from motcua.dossiers.tests.factories import build_office, demo_procedure, local
 from motcua.notifications.services import applicant_language
@@ -79,6 +80,19 @@ def test_the_form_is_prefilled_from_the_profile(office, marriage, citizen):
     assert "Trung tâm phục vụ hành chính công phường Minh Xuân" in page
     for document in marriage.documents.all():
         assert f'name="doc_{document.pk}"' in page
+
+
+def test_the_form_shows_the_fees_due_before_submitting(office, marriage, citizen):
+    page = as_user(citizen).get(submit_url(marriage)).content.decode()
+    assert "Thủ tục này không thu phí, lệ phí." in page
+
+    Fee.objects.create(procedure=marriage, order=1, name="Lệ phí đăng ký", amount=20_000)
+    Fee.objects.create(procedure=marriage, order=2, name="Phí cấp bản sao", amount=8_000,
+                       note="Mỗi bản sao trích lục")  # fmt: skip
+    page = as_user(citizen).get(submit_url(marriage)).content.decode()
+    assert "Lệ phí đăng ký: <strong>20.000\xa0đ</strong>" in page
+    assert "Phí cấp bản sao: <strong>8.000\xa0đ</strong> — Mỗi bản sao trích lục" in page
+    assert "Tổng phải nộp: <strong>28.000\xa0đ</strong>." in page
 
 
 def test_submission_creates_the_dossier_with_its_code_documents_and_files(
