@@ -17,6 +17,8 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.ratings.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("du-lieu/", include("motcua.outbox.urls")),
+    path("nhat-ky/", include("motcua.audit.urls")),
     path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.admin_support import AuditedDeleteMixin
+from motcua.audit.services import audit_record
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -9,12 +11,17 @@ from motcua.catalog.models import (
     RequiredDocument,
     WorkflowStep,
 )
-from motcua.catalog.services import field_save, procedure_save, procedures_refresh_search_keys
+from motcua.catalog.services import (
+    field_save,
+    procedure_children_snapshot,
+    procedure_save,
+    procedures_refresh_search_keys,
+)
 from motcua.common.text import search_key
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "order"]
     list_editable = ["order"]
     search_fields = ["code", "name"]
@@ -45,7 +52,7 @@ class WorkflowStepInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "field", "level", "online_level", "agency", "is_published"]
     list_filter = ["field", "level", "online_level", "is_lien_thong", "is_published"]
     search_fields = ["code", "name"]
@@ -98,7 +105,17 @@ class ProcedureAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         procedure_save(procedure=obj)
 
+    def audit_agency(self, obj):
+        return obj.agency
+
     def save_related(self, request, form, formsets, change):
+        procedure = form.instance
+        before = procedure_children_snapshot(procedure=procedure) if change else {}
         super().save_related(request, form, formsets, change)
         # Document names are part of the search key, and the inlines are saved after the row.
-        procedures_refresh_search_keys(procedures=[form.instance])
+        procedures_refresh_search_keys(procedures=[procedure])
+        # Times, documents, fees and workflow steps are edited inline, not through a service.
+        after = procedure_children_snapshot(procedure=procedure)
+        audit_record(
+            action="update", instance=procedure, agency=procedure.agency, before=before, after=after
+        )

@@ -10,6 +10,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from motcua.audit.services import (
+    audit_record,
+    audit_saved,
+    rows_snapshot,
+    snapshot,
+    stored_snapshot,
+)
 from motcua.catalog import exchange
 from motcua.catalog.models import (
     Fee,
@@ -72,12 +79,13 @@ def field_save(*, field: Field) -> Field:
     """Validate and save a field (new or changed); a renamed field re-indexes its procedures."""
     field.name_key = search_key(field.name)
     _full_clean(field, code="invalid_field")
-    renamed = (
-        field.pk is not None and not Field.objects.filter(pk=field.pk, name=field.name).exists()
-    )
+    stored = Field.objects.filter(pk=field.pk).first() if field.pk is not None else None
+    before = snapshot(stored) if stored is not None else None
+    renamed = stored is not None and stored.name != field.name
     field.save()
     if renamed:
         procedures_refresh_search_keys(procedures=Procedure.objects.filter(field=field))
+    audit_saved(instance=field, before=before)
     return field
 
 
@@ -97,7 +105,9 @@ def field_update(*, field: Field, **changes) -> Field:
 @transaction.atomic
 def procedure_save(*, procedure: Procedure) -> Procedure:
     """Validate and save a procedure (new or changed) with fresh name_key and search_key."""
+    before = stored_snapshot(Procedure, procedure.pk)
     _store_procedure(procedure)
+    audit_saved(instance=procedure, before=before, agency=procedure.agency)
     return procedure
 
 
@@ -152,6 +162,7 @@ def procedure_replace_children(
             raise InvalidInput(
                 "; ".join(exc.messages), code="invalid_procedure", details={"errors": exc.messages}
             ) from exc
+    before = procedure_children_snapshot(procedure=procedure)
     _replace_children(
         procedure,
         processing_times=processing_times,
@@ -160,7 +171,46 @@ def procedure_replace_children(
         workflow_steps=workflow_steps,
     )
     _store_procedure(procedure, document_names=[document.name for document in documents])
+    audit_record(
+        action="update",
+        instance=procedure,
+        agency=procedure.agency,
+        before=before,
+        after=_children_snapshot(
+            processing_times=processing_times,
+            documents=documents,
+            fees=fees,
+            workflow_steps=workflow_steps,
+        ),
+    )
     return procedure
+
+
+_CHILD_COLUMNS_SKIPPED = ("procedure", "order")
+
+
+def _children_snapshot(*, processing_times, documents, fees, workflow_steps) -> dict:
+    return {
+        "processing_times": sorted(
+            rows_snapshot(processing_times, exclude=_CHILD_COLUMNS_SKIPPED),
+            key=lambda row: row["channel"],
+        ),
+        "documents": rows_snapshot(documents, exclude=_CHILD_COLUMNS_SKIPPED),
+        "fees": rows_snapshot(fees, exclude=_CHILD_COLUMNS_SKIPPED),
+        "workflow_steps": rows_snapshot(workflow_steps, exclude=_CHILD_COLUMNS_SKIPPED),
+    }
+
+
+def procedure_children_snapshot(*, procedure: Procedure) -> dict:
+    """Times, documents, fees and workflow steps as stored, for the audit log (four queries)."""
+    if procedure.pk is None:
+        return {}
+    return _children_snapshot(
+        processing_times=list(procedure.processing_times.all()),
+        documents=list(procedure.documents.order_by("order", "pk")),
+        fees=list(procedure.fees.order_by("order", "pk")),
+        workflow_steps=list(procedure.workflow_steps.order_by("order", "pk")),
+    )
 
 
 def _replace_children(
@@ -217,7 +267,8 @@ def catalog_import(*, data: str | bytes | dict, dry_run: bool = False) -> Import
     try:
         with transaction.atomic():
             _import_fields(catalog.fields, result)
-            _import_procedures(catalog.procedures, result)
+            changed_codes = _import_procedures(catalog.procedures, result)
+            _audit_import(result, changed_codes)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as exc:
@@ -228,6 +279,26 @@ def catalog_import(*, data: str | bytes | dict, dry_run: bool = False) -> Import
             code="catalog_conflict",
         ) from exc
     return result
+
+
+def _audit_import(result: ImportResult, changed_codes: list[str]) -> None:
+    """One summary row per import (counts and the codes of the procedures created or changed);
+    the fields it created or renamed have their own rows from field_save."""
+    if not (result.procedures_created or result.procedures_updated):
+        return
+    audit_record(
+        action="import",
+        object_type="catalog.import",
+        object_label=_("Nhập danh mục thủ tục hành chính"),
+        after={
+            "fields_created": result.fields_created,
+            "fields_updated": result.fields_updated,
+            "procedures_created": result.procedures_created,
+            "procedures_updated": result.procedures_updated,
+            "procedures_unchanged": result.procedures_unchanged,
+            "procedures": changed_codes,
+        },
+    )
 
 
 def _known_codes(document: dict) -> dict:
@@ -265,7 +336,7 @@ def _import_fields(records: list[dict], result: ImportResult) -> None:
             result.fields_updated += 1
 
 
-def _import_procedures(records: list[dict], result: ImportResult) -> None:
+def _import_procedures(records: list[dict], result: ImportResult) -> list[str]:
     fields = {field.code: field for field in Field.objects.all()}
     agencies = {
         agency.code: agency
@@ -279,6 +350,7 @@ def _import_procedures(records: list[dict], result: ImportResult) -> None:
             Procedure.objects.filter(code__in={r["code"] for r in records})
         )
     }
+    changed_codes = []
     for record in records:
         procedure = existing.get((record["code"], record["agency_code"]))
         publish = record.get("is_published")
@@ -301,3 +373,5 @@ def _import_procedures(records: list[dict], result: ImportResult) -> None:
             procedure.is_published = publish
         _store_procedure(procedure, document_names=[d["name"] for d in record["documents"]])
         _replace_children(procedure, **exchange.child_rows(record))
+        changed_codes.append(procedure.code)
+    return changed_codes

@@ -8,8 +8,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.admin_support import (
+    AuditedDeleteMixin,
+    delete_audited,
+    password_changed,
+    save_audited,
+)
 from motcua.common.errors import DomainError
 from motcua.organizations.models import Agency, AgencyKind, Counter, Membership, User
 from motcua.organizations.services import (
@@ -61,7 +68,7 @@ def _save_memberships(formset) -> None:
         if membership.pk is None:
             membership_grant(user=membership.user, agency=membership.agency, role=membership.role)
         else:
-            membership.save()
+            save_audited(membership, agency=membership.agency)
 
 
 class CounterInline(admin.TabularInline):
@@ -81,7 +88,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     form = AgencyAdminForm
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -118,14 +125,17 @@ class AgencyAdmin(admin.ModelAdmin):
             return
         if "parent" in form.changed_data:
             agency_move(agency=obj, new_parent=obj.parent)
-        obj.save()
+        save_audited(obj, agency=obj)
+
+    def audit_agency(self, obj):
+        return obj.parent
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Counter:
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         for counter in formset.deleted_objects:
-            counter.delete()
+            delete_audited(counter, agency=form.instance)
         for counter in instances:
             if counter.pk is None:
                 counter_create(
@@ -135,21 +145,24 @@ class AgencyAdmin(admin.ModelAdmin):
                     is_active=counter.is_active,
                 )
             else:
-                counter.save()
+                save_audited(counter, agency=form.instance)
         return None
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     list_display = ["desk", "number", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "desk__name", "desk__code"]
     list_select_related = ["desk"]
     autocomplete_fields = ["desk"]
 
+    def audit_agency(self, obj):
+        return obj.desk
+
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            save_audited(obj, agency=obj.desk)
             return
         created = counter_create(
             desk=obj.desk, number=obj.number, name=obj.name, is_active=obj.is_active
@@ -159,7 +172,7 @@ class CounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedDeleteMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role"]
     search_fields = ["username", "full_name", "email", "phone"]
@@ -187,6 +200,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Accounts made here or edited (activated, deactivated, admin rights) leave a row; the
+        # password hash never enters it.
+        save_audited(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            response = super().user_change_password(request, id, form_url)
+            user = User.objects.filter(pk=id).first()
+            if user is not None and before is not None and user.password != before:
+                password_changed(user)
+        return response
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:
             _save_memberships(formset)
@@ -205,7 +232,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            save_audited(obj, agency=obj.agency)
             return
         granted = membership_grant(user=obj.user, agency=obj.agency, role=obj.role)
         obj.pk, obj.created_at, obj.updated_at = granted.pk, granted.created_at, granted.updated_at

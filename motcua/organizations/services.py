@@ -10,6 +10,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from motcua.audit.services import audit_deleted, audit_record, audit_saved
 from motcua.common.errors import Conflict, InvalidInput
 from motcua.organizations.models import Agency, AgencyKind, Counter, Membership, Role, User
 
@@ -37,6 +38,7 @@ def agency_create(
     agency.save()
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["path"])
+    audit_saved(instance=agency, before=None, agency=agency)
     return agency
 
 
@@ -64,6 +66,14 @@ def agency_move(*, agency: Agency, new_parent: Agency | None) -> Agency:
     agency.parent = new_parent
     agency.save(update_fields=["parent", "updated_at"])
     agency.refresh_from_db(fields=["path"])
+    old_parent = [None, *old_path.strip("/").split("/")][-2]
+    audit_record(
+        action="update",
+        instance=agency,
+        agency=agency,
+        before={"parent_id": int(old_parent) if old_parent else None},
+        after={"parent_id": agency.parent_id},
+    )
     return agency
 
 
@@ -88,6 +98,7 @@ def counter_create(*, desk: Agency, number: int, name: str = "", is_active: bool
     except ValidationError as error:
         raise _invalid(error, code="counter_invalid") from error
     counter.save()
+    audit_saved(instance=counter, before=None, agency=desk)
     return counter
 
 
@@ -112,7 +123,9 @@ def membership_check(*, agency: Agency, role: str) -> None:
 def membership_grant(*, user: User, agency: Agency, role: str) -> Membership:
     """Give the user a role on the agency (and so its subtree). Granting a held role is a no-op."""
     membership_check(agency=agency, role=role)
-    membership, _created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    if created:
+        audit_saved(instance=membership, before=None, agency=agency)
     return membership
 
 
@@ -121,6 +134,14 @@ def membership_revoke(*, user: User, agency: Agency, role: str) -> bool:
     """Take the role away; False when the user did not hold it there."""
     _check_role(role)
     deleted, _rows = Membership.objects.filter(user=user, agency=agency, role=role).delete()
+    if deleted:
+        revoked = Membership(user=user, agency=agency, role=role)
+        audit_deleted(
+            instance=revoked,
+            before={"user_id": user.pk, "agency_id": agency.pk, "role": role},
+            agency=agency,
+            object_id="",
+        )
     return deleted > 0
 
 
@@ -166,4 +187,5 @@ def officer_create(
     user.save()
     for role in roles:
         membership_grant(user=user, agency=agency, role=role)
+    audit_saved(instance=user, before=None, agency=agency, roles=roles)
     return user

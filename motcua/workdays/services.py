@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.audit import hooks
 from motcua.common.errors import Conflict, Forbidden, InvalidInput
 from motcua.organizations.access import is_system_admin, user_has_role
 from motcua.organizations.models import Agency, Role
@@ -193,6 +194,7 @@ def calendar_entry_create(
     )
     if agencies:
         entry.agencies.set(agencies)
+    hooks.calendar_entry_saved(entry, before=None, agencies=agencies, actor=actor)
     _bump_revision()
     on_calendar_changed(entry_dates=frozenset({date}), agency_paths=_paths(agencies))
     return entry
@@ -214,6 +216,7 @@ def calendar_entry_update(
     current = CalendarEntry.objects.select_for_update().get(pk=entry.pk)
     old_date = current.date
     old_agencies = list(current.agencies.all())
+    before = hooks.calendar_entry_snapshot(current, old_agencies)
     new_agencies = old_agencies if isinstance(agencies, _Unset) else list(agencies)
     if not isinstance(date, _Unset):
         current.date = date
@@ -233,6 +236,7 @@ def calendar_entry_update(
     )
     if not isinstance(agencies, _Unset):
         current.agencies.set(new_agencies)
+    hooks.calendar_entry_saved(current, before=before, agencies=new_agencies, actor=actor)
     _bump_revision()
     scopes = (_paths(old_agencies) or ()) + (_paths(new_agencies) or ())
     nationwide = not old_agencies or not new_agencies
@@ -250,6 +254,7 @@ def calendar_entry_delete(*, entry: CalendarEntry, actor) -> None:
     agencies = list(current.agencies.all())
     _check_may_manage(actor=actor, agencies=agencies)
     day = current.date
+    hooks.calendar_entry_deleted(current, agencies=agencies, actor=actor)
     current.delete()
     _bump_revision()
     on_calendar_changed(entry_dates=frozenset({day}), agency_paths=_paths(agencies))
@@ -354,6 +359,7 @@ def office_hours_set(
         "cutoff": cutoff,
     }
     if office_hours is None:
+        before = hooks.office_hours_stored(agency, season_start_month, season_start_day)
         row, _created = OfficeHours.objects.update_or_create(
             agency=agency,
             season_start_month=int(season_start_month),
@@ -362,6 +368,7 @@ def office_hours_set(
         )
         paths = _paths([agency] if agency else [])
     else:
+        before = hooks.snapshot(old)
         row = old
         for field, value in values.items():
             setattr(row, field, value)
@@ -379,6 +386,7 @@ def office_hours_set(
         )
         touched = [a for a in (old_agency, agency) if a is not None]
         paths = None if old_agency is None or agency is None else _paths(touched)
+    hooks.audit_saved(instance=row, before=before, agency=agency, actor=actor)
     _bump_revision()
     on_calendar_changed(entry_dates=None, agency_paths=paths)
     return row
@@ -390,6 +398,9 @@ def office_hours_delete(*, office_hours: OfficeHours, actor) -> None:
     current = OfficeHours.objects.select_for_update().get(pk=office_hours.pk)
     agency = current.agency
     _check_may_manage(actor=actor, agencies=[agency] if agency else [])
+    hooks.audit_deleted(
+        instance=current, before=hooks.snapshot(current), agency=agency, actor=actor
+    )
     current.delete()
     _bump_revision()
     on_calendar_changed(entry_dates=None, agency_paths=_paths([agency] if agency else []))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from motcua.audit.services import personal_data_accessed
 from motcua.common.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers import services
 from motcua.dossiers.access import access_dossier, acting_steps, allowed_actions
@@ -161,6 +162,7 @@ def _render_detail(
     attach_form: AttachFileForm | None = None,
 ) -> HttpResponse:
     dossier = dossier_detail(user=request.user, code=code)
+    personal_data_accessed(request=request, dossier=dossier, what="page")
     allowed = allowed_actions(user=request.user, dossier=dossier)
     actions = []
     for action, spec in ACTION_SPECS.items():
@@ -273,6 +275,7 @@ def file_download(request: HttpRequest, code: str, file_id: int) -> HttpResponse
         handle = stored.file.open("rb")
     except FileNotFoundError:
         raise NotFound(_("Tệp không còn trong kho lưu trữ."), code="file_missing") from None
+    personal_data_accessed(request=request, dossier=dossier, what="file", detail=str(file_id))
     return FileResponse(handle, content_type=stored.content_type, filename=stored.original_name)
 
 
@@ -286,6 +289,7 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     except ImportError:
         raise NotFound(_("Chưa có mẫu in."), code="form_not_available") from None
     pdf = render_form(dossier=dossier, form=form)
+    personal_data_accessed(request=request, dossier=dossier, what="form", detail=form)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
     return response
