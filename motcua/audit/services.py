@@ -29,6 +29,9 @@ _UNSET = object()
 def _plain(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # The same instant from a form (office zone) and from the database (UTC) must compare equal.
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
