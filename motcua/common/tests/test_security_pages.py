@@ -64,7 +64,8 @@ class World:
 
 def build_world(text: str = "") -> World:
     """An office with every kind of record a page shows; `text` is put into every field a user
-    types (applicant name, notes, rating comment and reason, board notice, procedure name)."""
+    types (applicant name, notes, rating comment and reason, board notice, procedure, counter and
+    service area names)."""
     office = build_office()
     procedure = demo_procedure(HKD, name=f"Đăng ký thành lập hộ kinh doanh {text}".strip())
     applicant = {**APPLICANT, "name": f"Nguyễn Văn An {text}".strip()}
@@ -90,9 +91,11 @@ def build_world(text: str = "") -> World:
             comment=f"Góp ý {text}",
             reason=f"Chờ lâu {text}",
         )
-        counter = counter_create(desk=office.desk, number=1, name="Quầy Tư pháp – Hộ tịch")
+        counter = counter_create(
+            desk=office.desk, number=1, name=f"Quầy Tư pháp – Hộ tịch {text}".strip()
+        )
         area = service_area_create(
-            desk=office.desk, code="A", name="Tư pháp – Hộ tịch", counters=[counter]
+            desk=office.desk, code="A", name=f"Tư pháp {text}".strip(), counters=[counter]
         )
         board_notice_save(notice=BoardNotice(desk=office.desk, text=f"Thông báo {text}"))
         ticket_issue(desk=office.desk, service_area=area)
