@@ -16,6 +16,14 @@ AT = local(2026, 3, 2, 8, 0)
 LOG = "/du-lieu/gui-di/"
 
 
+@pytest.fixture(autouse=True)
+def _no_login_throttling_records(settings):
+    # force_login() signs in through a bare HttpRequest without REMOTE_ADDR; django-axes then
+    # records the address "unknown", which PostgreSQL's inet column refuses. Throttling is
+    # tested in motcua/common/tests/test_security_login.py, not here.
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def office(db):
     return build_office()
