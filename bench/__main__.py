@@ -1,6 +1,15 @@
 """Run every benchmark module's `run()`, print a table, write bench/results/<date>.json.
 
 python -m bench        (or: make bench)
+BENCH_ONLY=http,worklists python -m bench    (only these modules)
+
+A module's `run()` returns a flat dict of figures. Two suffixes pair figures in the table:
+- `<name>_floor`: the same quantity measured for the cheapest comparable thing in the same run
+  (a trivial endpoint, a raw SQL aggregate). The table shows the floor next to `<name>` and the
+  ratio value ÷ floor.
+- `<name>_target`: the goal. Figures ending in `_ms` (or `_mb`, `_queries`) must stay at or below
+  their target, every other figure at or above it; the table says whether it is met.
+Both may be given for one name. Paired figures are not repeated as rows of their own.
 """
 
 import importlib
@@ -28,6 +37,59 @@ def _modules() -> list[str]:
     )
 
 
+_LOWER_IS_BETTER = ("_ms", "_mb", "_queries", "_seconds")
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    if _number(value):
+        return f"{value:,}"
+    return str(value)
+
+
+def table_rows(results: dict[str, dict]) -> list[dict]:
+    """One row per figure: value, its floor and ratio, its target and whether it is met."""
+    rows = []
+    for module, result in results.items():
+        if "error" in result:
+            rows.append({"name": module, "value": "ERROR"})
+            continue
+        figures = result["figures"]
+        paired = {k for k in figures if k.endswith(("_floor", "_target"))}
+        for key, value in figures.items():
+            if key in paired and key.rsplit("_", 1)[0] in figures:
+                continue
+            row = {"name": f"{module}.{key}", "value": value}
+            floor = figures.get(f"{key}_floor")
+            if _number(floor) and _number(value):
+                row["floor"] = floor
+                row["ratio"] = round(value / floor, 2) if floor else None
+            target = figures.get(f"{key}_target")
+            if _number(target) and _number(value):
+                row["target"] = target
+                lower = key.endswith(_LOWER_IS_BETTER)
+                row["met"] = "yes" if (value <= target if lower else value >= target) else "NO"
+            rows.append(row)
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    columns = (("value", 14), ("floor", 12), ("ratio", 7), ("target", 10), ("met", 4))
+    width = max([len(row["name"]) for row in rows] + [10])
+    print(f"{'benchmark':{width}}  " + "  ".join(f"{c:>{w}}" for c, w in columns))
+    print(f"{'-' * width}  " + "  ".join("-" * w for _c, w in columns))
+    for row in rows:
+        cells = "  ".join(f"{_shown(row.get(c)):>{w}}" for c, w in columns)
+        print(f"{row['name']:{width}}  {cells}".rstrip())
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -36,7 +98,10 @@ def main() -> int:
 
     results: dict[str, dict] = {}
     failed = False
+    only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
     for name in _modules():
+        if only and name not in only:
+            continue
         module = importlib.import_module(f"bench.{name}")
         run = getattr(module, "run", None)
         if not callable(run):
@@ -51,16 +116,8 @@ def main() -> int:
             continue
         results[name] = {"figures": figures, "seconds": round(perf_counter() - began, 2)}
 
-    width = max([len(f"{m}.{k}") for m, r in results.items() for k in r.get("figures", {})] + [10])
-    print(f"{'benchmark':{width}}  {'value':>14}")
-    print(f"{'-' * width}  {'-' * 14}")
-    for name, result in results.items():
-        if "error" in result:
-            print(f"{name:{width}}  {'ERROR':>14}")
-            continue
-        for key, value in result["figures"].items():
-            shown = f"{value:,}" if isinstance(value, int | float) else str(value)
-            print(f"{name + '.' + key:{width}}  {shown:>14}")
+    rows = table_rows(results)
+    print_table(rows)
 
     now = datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh"))
     RESULTS_DIR.mkdir(exist_ok=True)
@@ -75,6 +132,7 @@ def main() -> int:
             "cpu_count": os.cpu_count(),
         },
         "results": results,
+        "table": rows,
     }
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
     print(f"\n{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
