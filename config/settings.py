@@ -304,7 +304,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Attempts during a lockout do not extend it: "try again in 15 minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "motcua.common.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "motcua.common.security.axes_client_ip"
 AXES_WHITELIST_CALLABLE = "motcua.common.security.axes_not_counted"
 AXES_LOCKOUT_CALLABLE = "motcua.common.security.axes_lockout_response"
 AXES_VERBOSE = False  # no banner on every start (commands print only their result)

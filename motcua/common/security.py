@@ -30,6 +30,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from motcua.common.ratelimit import client_ip
+
 # Templates whose <style> blocks are allowed by hash. Each keeps its CSS inline for a reason of
 # its own (the rating page opens from an SMS on a slow phone: one request); a block with a
 # template tag inside cannot be hashed and is simply not allowed.
@@ -164,6 +166,14 @@ class OfficerLoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def axes_client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the address the rate limits use (trusted proxies included), or
+    None when there is none (a Unix socket, the test client's login): axes stores addresses in
+    an IP column, which refuses anything else on PostgreSQL."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
 
 
 def axes_not_counted(request, credentials) -> bool:

@@ -215,3 +215,18 @@ def test_a_citizens_session_is_not_cut_after_30_minutes(agency):
 
     assert page.status_code == 200
     assert signed_in
+
+
+def test_sign_in_without_a_client_address_works(officer):
+    # A Unix socket behind a proxy that is not trusted gives no address; the attempt log stores
+    # none rather than failing (an IP column refuses "unknown" on PostgreSQL).
+    client = Client()
+    with time_machine.travel(START, tick=False):
+        failed = sign_in(client, "tiepnhan", "sai", ip="")
+        response = sign_in(client, "tiepnhan", PASSWORD, ip="")
+    forced = Client()
+    forced.force_login(officer)
+
+    assert failed.status_code == 200
+    assert response.status_code == 302
+    assert forced.get(reverse("dossiers:home")).status_code == 200
