@@ -2,6 +2,7 @@
 
 python -m bench        (or: make bench)
 BENCH_ONLY=http,worklists python -m bench    (only these modules)
+BENCH_DATABASE_URL=postgres://…/motcua_load python -m bench    (another database than DATABASE_URL)
 
 A module's `run()` returns a flat dict of figures. Two suffixes pair figures in the table:
 - `<name>_floor`: the same quantity measured for the cheapest comparable thing in the same run
@@ -92,6 +93,8 @@ def print_table(rows: list[dict]) -> None:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if os.environ.get("BENCH_DATABASE_URL"):  # e.g. the database generate_load filled
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     import django
 
     django.setup()  # some benchmarks read or write the database
