@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from motcua.api.dossiers import router as dossiers_router
 from motcua.api.lookup import router as lookup_router
 from motcua.api.procedures import router as procedures_router
+from motcua.api.schemas import paging_error
 from motcua.common.errors import DomainError
 
 api = NinjaAPI(
@@ -33,6 +34,9 @@ def _domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    paging = paging_error(exc.errors)
+    if paging is not None:
+        return api.create_response(request, paging, status=400)
     return api.create_response(
         request,
         {

@@ -5,20 +5,15 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 
-from motcua.api.schemas import ErrorOut, check_offset
+from motcua.api.schemas import ErrorOut, limit_query, offset_query
 from motcua.catalog.exchange import procedure_record, processing_time_records
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedure_get, procedure_search
-from motcua.common.errors import InvalidInput
 
 router = Router(tags=["procedures"])
-
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 
 
 class FieldOut(Schema):
@@ -137,16 +132,9 @@ def procedure_list(
             "cơ quan cấp trên)."
         ),
     ),
-    limit: int = Query(
-        DEFAULT_LIMIT, description=gettext_lazy("Số kết quả mỗi trang, từ 1 đến 100.")
-    ),
-    offset: int = Query(0, description=gettext_lazy("Bỏ qua bao nhiêu kết quả đầu.")),
+    limit: int = limit_query(gettext_lazy("Số kết quả mỗi trang, từ 1 đến 100.")),
+    offset: int = offset_query(gettext_lazy("Bỏ qua bao nhiêu kết quả đầu.")),
 ):
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(
-            _("Tham số limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit"
-        )
-    check_offset(offset)
     procedures = procedure_search(query=q, field=field or None, level=level or None, agency=agency)
     items = [
         {

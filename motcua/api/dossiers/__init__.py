@@ -31,17 +31,14 @@ from motcua.api.dossiers.schemas import (
     ErrorOut,
     WorklistOut,
 )
-from motcua.api.schemas import check_offset
-from motcua.common.errors import InvalidInput, NotFound
+from motcua.api.schemas import limit_query, offset_query
+from motcua.common.errors import NotFound
 from motcua.dossiers import services
 from motcua.dossiers.access import access_dossier
 from motcua.dossiers.selectors import worklist
 from motcua.dossiers.statuses import Action
 
 router = Router(tags=["dossiers"], auth=officer_auth)
-
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 
 
 @router.post(
@@ -109,16 +106,9 @@ def dossier_worklist(
     kind: Literal[
         "assigned", "department", "due_soon", "overdue", "to_sign", "intake", "at_desk", "to_return"
     ] = Query(..., description=gettext_lazy("Danh sách nào.")),
-    limit: int = Query(
-        DEFAULT_LIMIT, description=gettext_lazy("Số hồ sơ mỗi trang, từ 1 đến 100.")
-    ),
-    offset: int = Query(0, description=gettext_lazy("Bỏ qua bao nhiêu hồ sơ đầu.")),
+    limit: int = limit_query(gettext_lazy("Số hồ sơ mỗi trang, từ 1 đến 100.")),
+    offset: int = offset_query(gettext_lazy("Bỏ qua bao nhiêu hồ sơ đầu.")),
 ):
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(
-            _("Tham số limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit"
-        )
-    check_offset(offset)
     dossiers = worklist(user=request.auth, kind=kind)
     items = [
         {
