@@ -42,13 +42,14 @@ def analyse(ctx) -> Analysis:
             "processing_unit",
         )
     )
-    agencies: dict[int, Agency] = {}
+    calendars: dict[int, object] = {}  # one calendar per receiving agency (each costs a query)
     taken: dict[int, list[float]] = {}
     allowed: dict[int, list[float]] = {}
     for procedure_id, agency_id, received_at, finished_at, amount, unit in rows.iterator():
-        if agency_id not in agencies:
-            agencies[agency_id] = Agency.objects.using(report_db_alias()).get(pk=agency_id)
-        calendar = calendar_for_agency(agencies[agency_id])
+        if agency_id not in calendars:
+            agency = Agency.objects.using(report_db_alias()).get(pk=agency_id)
+            calendars[agency_id] = calendar_for_agency(agency)
+        calendar = calendars[agency_id]
         day = _day_minutes(calendar, received_at)
         taken.setdefault(procedure_id, []).append(
             working_minutes_between(received_at, finished_at, calendar) / day

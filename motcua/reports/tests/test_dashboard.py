@@ -267,3 +267,28 @@ def test_satisfaction_on_the_page(office, hkd):
     assert "50,0\u00a0%" in html
     assert "Rất hài lòng: 1" in html
     assert "Không hài lòng: 1" in html
+
+
+# -- cost ----------------------------------------------------------------------------------------
+
+
+def _queries(client, url, **params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = get(client, url, **params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_costs_the_same_queries_whatever_the_data(office, hkd, scenario):
+    client = client_for(office.officers[Role.REPORTER])
+    url = reverse("reports:dashboard")
+    _queries(client, url)  # warm the calendar cache
+    before = _queries(client, url)
+    for hour in (8, 9, 10):
+        receive(office, hkd, at=local(2026, 3, 2, hour, 0))
+    assert _queries(client, url) == before
+    # 22 with three months (January to March), two queries per month for the timeliness report
+    assert before <= 22, before

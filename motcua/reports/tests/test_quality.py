@@ -314,3 +314,23 @@ def test_a_reporter_of_another_agency_gets_404(office, march):
     )
     assert response.status_code == 404
     assert response.json()["code"] == "agency_not_found"
+
+
+def test_the_index_costs_the_same_queries_whatever_the_data(office, march):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            index_for(office.commune)
+        return len(captured)
+
+    count()  # warm the calendar cache
+    before = count()
+    hkd = march["d1"].procedure
+    for day in (9, 10, 11):
+        receive(office, hkd, at=local(2026, 3, day, 8, 0))
+    d = receive(office, hkd, at=local(2026, 3, 12, 8, 0))
+    through(office, d, day=(2026, 3, 12), approve_at=local(2026, 3, 12, 14, 0))
+    assert count() == before
+    assert before <= 43, before
