@@ -37,7 +37,7 @@ report_db_alias() (a read replica when configured).
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, DateField, F, Func, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,6 +87,44 @@ ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 _NEVER_RECEIVED = (DossierStatus.SUBMITTED, DossierStatus.NOT_ACCEPTED)
 _ENDED_ON_REQUEST = (DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
+
+
+def _fixed_offset_seconds() -> int | None:
+    """The office zone's UTC offset when it never changes in the years reports cover
+    (Asia/Ho_Chi_Minh: +07:00 since 1975, no daylight saving), else None."""
+    offsets = {
+        dt.datetime(year, month, 15, tzinfo=OFFICE_TZ).utcoffset()
+        for year in range(1976, 2101)
+        for month in (1, 7)
+    }
+    return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
+
+
+_OFFSET = _fixed_offset_seconds()
+
+
+class LocalDate(Func):
+    """The office-local date of a stored (UTC) instant. With a fixed offset it is plain date
+    arithmetic — UTC + 7 h, then the date — several times cheaper per row than a zone
+    conversion on PostgreSQL and than Django's per-row Python function on SQLite (a report
+    evaluates it for every row it counts); otherwise TruncDate in the office zone."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return TruncDate(*self.source_expressions, tzinfo=OFFICE_TZ).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        if _OFFSET is None:
+            return self.as_sql(compiler, connection, **extra)
+        template = f"((%(expressions)s + INTERVAL '{_OFFSET} seconds')::date)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        if _OFFSET is None:
+            return self.as_sql(compiler, connection, **extra)
+        template = f"date(%(expressions)s, '{_OFFSET:+d} seconds')"
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -206,10 +244,7 @@ def _report_queryset(*, agency: Agency, period: Period) -> QuerySet[Dossier]:
     return (
         Dossier.objects.using(report_db_alias())
         .filter(scope_q(agency), base_q(period))
-        .annotate(
-            finished_day=TruncDate("finished_at", tzinfo=OFFICE_TZ),
-            due_day=TruncDate("due_at", tzinfo=OFFICE_TZ),
-        )
+        .annotate(finished_day=LocalDate("finished_at"), due_day=LocalDate("due_at"))
     )
 
 

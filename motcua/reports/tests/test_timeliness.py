@@ -191,6 +191,18 @@ def test_report_by_field_matches_the_hand_computed_scenario(scenario):
     assert report.total == {**TOTAL, "on_time_rate": 0.75}
 
 
+def test_local_dates_by_zone_conversion_give_the_same_report(scenario, monkeypatch):
+    """The fallback for an office zone whose offset changes: TruncDate in the zone."""
+    from motcua.reports import timeliness
+
+    office, _rows = scenario
+    fast = timeliness_report(agency=office.commune, **MARCH, now=AFTER)
+    monkeypatch.setattr(timeliness, "_OFFSET", None)
+    converted = timeliness_report(agency=office.commune, **MARCH, now=AFTER)
+    assert converted.rows == fast.rows
+    assert converted.total == {**TOTAL, "on_time_rate": 0.75}
+
+
 def test_the_json_has_the_contract_shape(scenario):
     office, _rows = scenario
     data = timeliness_report(agency=office.commune, **MARCH, now=AFTER).as_json()
