@@ -3,6 +3,7 @@ edits of a row, inline rows, deletes): the same audit rows the services write.""
 
 from django.db import transaction
 
+from motcua.audit import context
 from motcua.audit.services import (
     CREDENTIAL_MARK,
     audit_deleted,
@@ -37,8 +38,22 @@ def password_changed(user) -> None:
     )
 
 
-class AuditedDeleteMixin:
-    """Deletes from the change page and from the "delete selected" action leave a row each."""
+class AuditedAdminMixin:
+    """The admin's pages run with the request as the acting context (so rows name the admin and
+    their address even where AuditContextMiddleware is not installed), and deletes from the
+    change page and from the "delete selected" action leave a row each."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with context.acting_as(request=request):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with context.acting_as(request=request):
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with context.acting_as(request=request):
+            return super().delete_view(request, *args, **kwargs)
 
     def audit_agency(self, obj):
         return None

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.audit.admin_support import AuditedDeleteMixin
+from motcua.audit.admin_support import AuditedAdminMixin
 from motcua.audit.services import audit_record
 from motcua.catalog.models import (
     Fee,
@@ -21,7 +21,7 @@ from motcua.common.text import search_key
 
 
 @admin.register(Field)
-class FieldAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class FieldAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "order"]
     list_editable = ["order"]
     search_fields = ["code", "name"]
@@ -52,7 +52,7 @@ class WorkflowStepInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class ProcedureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "field", "level", "online_level", "agency", "is_published"]
     list_filter = ["field", "level", "online_level", "is_lien_thong", "is_published"]
     search_fields = ["code", "name"]

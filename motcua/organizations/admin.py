@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.admin_support import (
-    AuditedDeleteMixin,
+    AuditedAdminMixin,
     delete_audited,
     password_changed,
     save_audited,
 )
+from motcua.audit.context import acting_as
 from motcua.common.errors import DomainError
 from motcua.organizations.models import Agency, AgencyKind, Counter, Membership, User
 from motcua.organizations.services import (
@@ -88,7 +89,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = AgencyAdminForm
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -150,7 +151,7 @@ class AgencyAdmin(AuditedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Counter)
-class CounterAdmin(AuditedDeleteMixin, admin.ModelAdmin):
+class CounterAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["desk", "number", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "desk__name", "desk__code"]
@@ -172,7 +173,7 @@ class CounterAdmin(AuditedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedDeleteMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role"]
     search_fields = ["username", "full_name", "email", "phone"]
@@ -206,7 +207,7 @@ class UserAdmin(AuditedDeleteMixin, DjangoUserAdmin):
         save_audited(obj)
 
     def user_change_password(self, request, id, form_url=""):
-        with transaction.atomic():
+        with transaction.atomic(), acting_as(request=request):
             before = User.objects.filter(pk=id).values_list("password", flat=True).first()
             response = super().user_change_password(request, id, form_url)
             user = User.objects.filter(pk=id).first()
@@ -222,7 +223,7 @@ class UserAdmin(AuditedDeleteMixin, DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = MembershipAdminForm
     list_display = ["user", "role", "agency"]
     list_filter = ["role"]

@@ -314,3 +314,20 @@ def test_an_access_is_one_insert_and_nothing_else(office, django_assert_num_quer
         "page",
         "192.0.2.7",
     )
+
+
+def test_a_tracking_book_export_is_one_insert_for_all_its_dossiers(
+    office, django_assert_num_queries
+):
+    from motcua.audit.services import personal_data_book_accessed
+
+    procedure = demo_procedure(HKD)
+    with time_machine.travel(local(2026, 3, 2, 9, 0), tick=False):
+        dossiers = [receive(office, procedure) for _ in range(3)]
+
+    with django_assert_num_queries(1):
+        personal_data_book_accessed(request=_Request(office.reception), dossiers=dossiers)
+
+    assert sorted(PersonalDataAccess.objects.values_list("dossier_id", "what")) == sorted(
+        (dossier.pk, "book") for dossier in dossiers
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from motcua.audit.context import acting_as
 from motcua.audit.models import AuditEntry, PersonalDataAccess
-from motcua.catalog.services import field_create, field_update
+from motcua.catalog.services import field_create, field_update, procedure_create
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_attach_file
 from motcua.dossiers.tests.factories import HKD, build_office, demo_procedure, local, receive
@@ -322,3 +322,61 @@ def test_a_password_set_by_an_admin_is_recorded_without_the_password(office):
 
 def make_superuser():
     return User.objects.create_superuser(username="root", password="x", email="root@example.vn")
+
+
+def test_an_agency_edited_in_the_admin_names_the_admin_even_without_the_middleware(
+    office, settings
+):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != MIDDLEWARE]
+    superuser = make_superuser()
+    agency = office.culture
+    url = reverse("admin:organizations_agency_change", args=[agency.pk])
+
+    response = as_user(superuser, ip="198.51.100.9").post(
+        url,
+        {
+            "code": agency.code,
+            "name": "Phòng Văn hóa, Khoa học và Thông tin xã Hàm Yên",
+            "kind": agency.kind,
+            "parent": agency.parent_id,
+            "is_active": "on",
+            "address": "",
+            "phone": "0207 3822 111",
+            "email": "",
+        },
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(object_type="organizations.agency").latest("pk")
+    assert (entry.action, entry.actor, entry.client_ip, entry.agency) == (
+        "update",
+        superuser,
+        "198.51.100.9",
+        agency,
+    )
+    assert entry.before == {"name": "Phòng Văn hóa – Xã hội xã Hàm Yên", "phone": ""}
+    assert entry.after == {
+        "name": "Phòng Văn hóa, Khoa học và Thông tin xã Hàm Yên",
+        "phone": "0207 3822 111",
+    }
+
+
+def test_a_procedure_deleted_in_the_admin_keeps_its_content_in_the_log(office):
+    field = field_create(code="TP", name="Tư pháp")
+    procedure = procedure_create(code="2.000009", name="Thủ tục cũ", field=field, level="commune")
+    client = as_user(make_superuser())
+
+    response = client.post(
+        reverse("admin:catalog_procedure_delete", args=[procedure.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "delete",
+        "catalog.procedure",
+        str(procedure.pk),
+    )
+    assert entry.before["name"] == "Thủ tục cũ"
+    assert entry.after is None
+    assert entry.actor.username == "root"
