@@ -146,3 +146,21 @@ def test_the_log_costs_the_same_queries_whatever_its_length(
     with django_assert_num_queries(len(short.captured_queries)):
         response = client.get(LOG)
     assert response.content.decode().count('data-key="') == 12
+
+
+def test_the_admin_lists_messages_read_only(client, office, messages):
+    own, _other = messages
+    client.force_login(office.officers[Role.SYSTEM_ADMIN])
+    from motcua.organizations.models import User
+
+    User.objects.filter(pk=office.officers[Role.SYSTEM_ADMIN].pk).update(
+        is_staff=True, is_superuser=True
+    )
+    listing = client.get("/admin/outbox/outboxmessage/")
+    assert listing.status_code == 200
+    assert own.code in listing.content.decode()
+    message = OutboxMessage.objects.get(dossier=own)
+    detail = client.get(f"/admin/outbox/outboxmessage/{message.pk}/change/")
+    assert detail.status_code == 200
+    assert 'type="submit"' not in detail.content.decode().split('id="content-main"')[1]
+    assert client.post(f"/admin/outbox/outboxmessage/{message.pk}/delete/").status_code == 403
