@@ -8,126 +8,39 @@ Rows are plain dicts keyed by column (attname); motcua.loadgen.writers stores th
 
 import random
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from motcua.catalog.models import Channel
 from motcua.dossiers.models import (
     Outcome,
-    PauseKind,
     ReturnMethod,
     StepStatus,
-    SupplementMode,
-    Timeliness,
 )
 from motcua.dossiers.statuses import DossierStatus as S
+from motcua.loadgen.holds import Holds
+from motcua.loadgen.rows import (
+    ADDRESSES,
+    RATED,
+    REFUSED,
+    REFUSED_AT_INTAKE,
+    Batch,
+    Counters,
+    Stop,
+    local_date,
+    receipt_time,
+    timeliness,
+)
 from motcua.loadgen.world import FAMILY, GIVEN, MIDDLE, Lane, World
 from motcua.organizations.models import Role
-from motcua.payments.models import PaymentMethod, PaymentStatus
-from motcua.ratings.models import RatingChannel, SatisfactionLevel
 from motcua.workdays.engine import (
     DAYS,
-    DEFAULT_OFFICE_DAY,
     HOURS,
-    OFFICE_TZ,
-    add_working_minutes,
     clock_start,
     due_at_after,
-    working_minutes_between,
 )
 
-# Shares of dossiers (DOMAIN §2): what may happen on the way. ~98 % finish on time.
-REFUSED_AT_INTAKE = 0.015
-SUPPLEMENT = 0.07  # a supplement request while processing (15 % of them a second one)
-UNANSWERED = 0.07  # of supplement requests: never answered, the dossier is stopped
-WITHDRAWN = 0.01
-REFUSED = 0.015  # processed, and the answer is a refusal
-PAYMENT_WAIT = 0.03  # a financial obligation (tax) pauses the clock
-APOLOGY = 0.015  # late at the main step, with an apology and a new appointment
-LATE = 0.02  # finished after the appointment
-RATED = 0.3  # of returned dossiers
-FEEDBACK_DAYS = 5
 
-SUPPLEMENT_ITEMS = (
-    "Bản sao giấy tờ tùy thân còn hiệu lực",
-    "Tờ khai theo mẫu có chữ ký của người yêu cầu",
-    "Giấy ủy quyền có chứng thực",
-    "Sơ đồ thửa đất, bản vẽ hiện trạng",
-)
-ADDRESSES = ("Thôn Tân Yên", "Thôn Làng Bát", "Tổ dân phố 3", "Thôn Bình Ca", "Thôn Đồng Chùa")
-
-
-class _Stop(Exception):
-    """The next happening is after `now`: the dossier stays as it is."""
-
-
-@dataclass
-class Batch:
-    dossiers: list[dict] = field(default_factory=list)
-    steps: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    pauses: list[dict] = field(default_factory=list)
-    supplements: list[dict] = field(default_factory=list)
-    payments: list[dict] = field(default_factory=list)
-    ratings: list[dict] = field(default_factory=list)
-    feedbacks: list[dict] = field(default_factory=list)
-
-    def rows(self) -> int:
-        return sum(len(rows) for rows in vars(self).values())
-
-
-@dataclass
-class Counters:
-    """Numbers already given: of the day per desk (the code), of the year per desk (receipts)."""
-
-    daily: dict[tuple[int, date], int]
-    receipts: dict[tuple[int, int], int]
-    used_daily: set = field(default_factory=set)
-    used_receipts: set = field(default_factory=set)
-
-    def code(self, desk, day: date) -> str:
-        key = (desk.pk, day)
-        value = self.daily.get(key, 0) + 1
-        self.daily[key] = value
-        self.used_daily.add(key)
-        return f"{desk.code}-{day:%y%m%d}-{value:04d}"
-
-    def receipt(self, desk_id: int, year: int) -> str:
-        key = (desk_id, year)
-        value = self.receipts.get(key, 0) + 1
-        self.receipts[key] = value
-        self.used_receipts.add(key)
-        return f"BL-{year}-{value:06d}"
-
-
-def _local_date(instant: datetime) -> date:
-    return instant.astimezone(OFFICE_TZ).date()
-
-
-def timeliness(finished: datetime, due: datetime | None) -> str:
-    if due is None:
-        return ""
-    a, b = _local_date(finished), _local_date(due)
-    return Timeliness.EARLY if a < b else Timeliness.ON_TIME if a == b else Timeliness.LATE
-
-
-def receipt_time(rng: random.Random, calendar, day: date) -> datetime:
-    """A moment of office time on `day` (uniform over its sessions)."""
-    office = calendar.office_day(day) or DEFAULT_OFFICE_DAY
-    morning = (office.morning_close.hour - office.morning_open.hour) * 60 + (
-        office.morning_close.minute - office.morning_open.minute
-    )
-    afternoon = (office.afternoon_close.hour - office.afternoon_open.hour) * 60 + (
-        office.afternoon_close.minute - office.afternoon_open.minute
-    )
-    minute = rng.random() * (morning + afternoon)
-    opening = office.morning_open if minute < morning else office.afternoon_open
-    offset = minute if minute < morning else minute - morning
-    local = datetime(day.year, day.month, day.day, opening.hour, opening.minute, tzinfo=OFFICE_TZ)
-    return (local + timedelta(minutes=offset)).replace(microsecond=0).astimezone(UTC)
-
-
-class Life:
+class Life(Holds):
     """Plays one dossier. `ids` hands out primary keys (see writers.IdPool)."""
 
     def __init__(self, *, world: World, rng: random.Random, ids, counters: Counters, now: datetime):
@@ -138,7 +51,7 @@ class Life:
 
     def _event(self, at, action, to_status, *, agency_id, role=Role.RECEPTION, **values):
         if at > self.now:
-            raise _Stop
+            raise Stop
         actor_id, actor_name = self.world.actor(agency_id, role) if role else (None, "Hệ thống")
         row = {
             "dossier_id": self.d["id"],
@@ -208,7 +121,7 @@ class Life:
         self.d = d = self._dossier(lane, channel, code_at, submitted)
         self.batch.dossiers.append(d)
         self.steps = []
-        with suppress(_Stop):
+        with suppress(Stop):
             self._live(lane, channel, received, submitted)
         self.batch.steps.extend(self.steps)
 
@@ -223,7 +136,7 @@ class Life:
     def _dossier(self, lane: Lane, channel: str, code_at: datetime, submitted) -> dict:
         rng = self.rng
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        day = _local_date(code_at)
+        day = local_date(code_at)
         return {
             "id": self.ids.dossier(),
             "code": "",  # numbered per batch in arrival order (services._number)
@@ -256,7 +169,7 @@ class Life:
             self._event(submitted, "submit", S.SUBMITTED, agency_id=desk_id, role=None,
                         actor_name=d["applicant_name"])  # fmt: skip
             if self.waiting:
-                raise _Stop
+                raise Stop
         if rng.random() < REFUSED_AT_INTAKE:
             reason = "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan."
             self._event(
@@ -265,8 +178,8 @@ class Life:
             d.update(finished_at=received, status_reason=reason)
             return
         if received > self.now:
-            raise _Stop
-        rule = self.world.rule_on(_local_date(received))
+            raise Stop
+        rule = self.world.rule_on(local_date(received))
         cutoff = lane.cutoff if lane.procedure.cutoff is not None else rule.cutoff
         if cutoff is None:
             cutoff = lane.cutoff
@@ -388,109 +301,6 @@ class Life:
                         data={"method": d["return_method"]})  # fmt: skip
             d.update(returned_at=back, returned_to=d["applicant_name"])
 
-    def _at_work(self, step: dict, end: datetime, fate: float, rule) -> datetime:
-        """The main step: where supplements, tax waits, withdrawals, apologies and lateness
-        happen."""
-        rng, d, desk_id = self.rng, self.d, self.lane.desk.pk
-        start = step["started_at"]
-        if fate < SUPPLEMENT:
-            for _round in range(2 if rng.random() < 0.15 else 1):
-                asked = self._after(start, rng.randint(20, 180) / 60, HOURS)
-                answered = self._supplement(
-                    step, asked, rule, unanswered=fate < SUPPLEMENT * UNANSWERED
-                )
-                start = answered
-            end = self._duration(step, start)
-        elif fate < SUPPLEMENT + WITHDRAWN:
-            at = self._after(start, rng.uniform(0.1, 0.8) * max(float(step["amount"]), 0.2))
-            self._event(at, "withdraw", S.WITHDRAWN, agency_id=desk_id,
-                        public_note="Công dân có đơn xin rút hồ sơ.")  # fmt: skip
-            self._close_route(at)
-            d["status_reason"] = "Công dân có đơn xin rút hồ sơ."
-            return end
-        elif fate < SUPPLEMENT + WITHDRAWN + PAYMENT_WAIT and d["status"] == S.PROCESSING:
-            paused = self._after(start, rng.uniform(0.1, 0.6) * max(float(step["amount"]), 0.5))
-            self._event(paused, "pause_payment", S.AWAITING_PAYMENT, agency_id=step["agency_id"],
-                        role=step["role"], public_note="Chờ thực hiện nghĩa vụ tài chính (thuế).")  # fmt: skip
-            pause = {"dossier_id": d["id"], "kind": PauseKind.PAYMENT, "started_at": paused,
-                     "ended_at": None}  # fmt: skip
-            self.batch.pauses.append(pause)
-            resumed = self._after(paused, rng.uniform(0.5, 5))
-            self._resume(pause, resumed, step, "resume_payment", S.PROCESSING, move=True)
-            end = max(end, self._after(resumed, 0.3))
-        elif fate < 0.2 and fate >= 0.2 - APOLOGY and d["due_at"] > self._after(start, 2):
-            apology = self._after(start, 0.5)
-            old_due = d["due_at"]
-            new_due = self._after(old_due, rng.randint(2, 5))
-            reason = "Cần xác minh thêm thông tin, xin lỗi công dân và hẹn lại ngày trả kết quả."
-            self._event(apology, "apologize", d["status"], agency_id=step["agency_id"],
-                        role=step["role"], public_note=reason,
-                        data={"previous_due_at": old_due.isoformat(),
-                              "due_at": new_due.isoformat()})  # fmt: skip
-            d.update(extended_at=apology, extension_reason=reason, due_at=new_due,
-                     original_due_at=old_due)  # fmt: skip
-            end = self._after(old_due, rng.uniform(0.2, 1.5))
-        elif fate > 1 - LATE:
-            end = self._after(d["due_at"], rng.uniform(0.5, 3))
-        return end
-
-    def _supplement(self, step: dict, asked: datetime, rule, *, unanswered: bool) -> datetime:
-        rng, d, desk_id = self.rng, self.d, self.lane.desk.pk
-        items = rng.sample(SUPPLEMENT_ITEMS, rng.randint(1, 2))
-        reason = "Hồ sơ còn thiếu giấy tờ theo quy định."
-        deadline = self._after(asked, rule.supplement_timeout_days)
-        request = {"id": self.ids.supplement(), "dossier_id": d["id"], "items": items,
-                   "reason": reason, "requested_at": asked, "requested_by_id": None,
-                   "deadline_at": deadline, "answered_at": None}  # fmt: skip
-        before = d["status"]
-        self._event(asked, "request_supplement", S.SUPPLEMENT_REQUESTED,
-                    agency_id=step["agency_id"], role=step["role"], step_id=step["id"],
-                    public_note=reason, data={"items": items, "supplement_request": request["id"],
-                                              "deadline_at": deadline.isoformat()})  # fmt: skip
-        request["requested_by_id"] = self.batch.events[-1]["actor_id"]
-        self.batch.supplements.append(request)
-        d["supplement_count"] += 1
-        d["status_reason"] = reason
-        pause = {"dossier_id": d["id"], "kind": PauseKind.SUPPLEMENT, "started_at": asked,
-                 "ended_at": None}  # fmt: skip
-        self.batch.pauses.append(pause)
-        if unanswered:
-            self._event(deadline, "stop", S.STOPPED, agency_id=desk_id, role=None,
-                        public_note="Quá hạn bổ sung hồ sơ mà công dân không bổ sung.")  # fmt: skip
-            pause["ended_at"] = deadline
-            self._close_route(deadline)
-            raise _Stop
-        answered = self._after(asked, rng.uniform(0.5, 8))
-        restart = rule.supplement_mode == SupplementMode.RESTART
-        self._resume(pause, answered, step, "supplement", before, move=not restart)
-        request["answered_at"] = answered
-        d["status_reason"] = ""
-        if restart:
-            cutoff = self.lane.cutoff if self.lane.procedure.cutoff is not None else rule.cutoff
-            if cutoff is None:
-                cutoff = self.lane.cutoff
-            amount, unit = d["processing_amount"], d["processing_unit"]
-            d["clock_started_at"] = clock_start(answered, self.cal, cutoff=cutoff)
-            d["due_at"] = d["original_due_at"] = due_at_after(
-                answered, amount, unit, self.cal, cutoff=cutoff
-            )
-            if step["amount"]:
-                step["due_at"] = self._after(answered, step["amount"], step["time_unit"])
-        return answered
-
-    def _resume(self, pause: dict, at: datetime, step: dict, action: str, status: str, *, move):
-        old_due = self.d["due_at"]
-        self._event(at, action, status, agency_id=step["agency_id"], role=step["role"],
-                    data={"previous_due_at": old_due.isoformat()})  # fmt: skip
-        pause["ended_at"] = at
-        if move:
-            minutes = working_minutes_between(pause["started_at"], at, self.cal)
-            if minutes > 0:
-                self.d["due_at"] = add_working_minutes(old_due, minutes, self.cal)
-                if step["due_at"] is not None:
-                    step["due_at"] = add_working_minutes(step["due_at"], minutes, self.cal)
-        self.batch.events[-1]["data"]["due_at"] = self.d["due_at"].isoformat()
-
     def _return(self, final: dict, at: datetime) -> None:
         d = self.d
         back = self._after(at, self.rng.uniform(0.05, 2))
@@ -503,49 +313,3 @@ class Life:
         d.update(returned_at=back, returned_to=d["applicant_name"])
         if self.rng.random() < RATED:
             self._rate(back + timedelta(minutes=self.rng.randint(5, 3000)))
-
-    def _pay(self, at: datetime, lane: Lane, channel: str) -> None:
-        d = self.d
-        method = PaymentMethod.ONLINE if channel == Channel.ONLINE else PaymentMethod.CASH
-        number = self.counters.receipt(lane.desk.pk, _local_date(at).year)
-        amount = f"{lane.fee:,}".replace(",", ".")
-        self._event(at, "payment", d["status"], agency_id=lane.desk.pk,
-                    note=f"Thu {amount} đồng, biên lai số {number}.",
-                    public_note=f"Đã nộp phí, lệ phí: {amount} đồng.",
-                    data={"amount": lane.fee, "method": method, "receipt_number": number})  # fmt: skip
-        self.batch.payments.append({
-            "dossier_id": d["id"], "amount": lane.fee, "method": method,
-            "status": PaymentStatus.PAID, "receipt_number": number,
-            "reference": f"LG{d['id']}" if method == PaymentMethod.ONLINE else "",
-            "recorded_by_id": self.batch.events[-1]["actor_id"],
-            "created_at": at, "paid_at": at,
-        })  # fmt: skip
-
-    def _rate(self, at: datetime) -> None:
-        rng, d = self.rng, self.d
-        r = rng.random()
-        level = (
-            SatisfactionLevel.VERY_SATISFIED if r < 0.7
-            else SatisfactionLevel.SATISFIED if r < 0.97
-            else SatisfactionLevel.NOT_SATISFIED
-        )  # fmt: skip
-        channel = RatingChannel.ONLINE if d["channel"] == Channel.ONLINE else RatingChannel.COUNTER
-        reason = "Phải đi lại nhiều lần." if level == SatisfactionLevel.NOT_SATISFIED else ""
-        self._event(at, "rate", d["status"], agency_id=d["receiving_agency_id"], role=None,
-                    actor_name=d["applicant_name"], note=reason, data={"level": level, "channel": channel})  # fmt: skip
-        rating = {"id": self.ids.rating(), "dossier_id": d["id"], "level": level,
-                  "criteria": {}, "comment": "", "reason": reason, "channel": channel,
-                  "agency_id": d["receiving_agency_id"], "created_at": at}  # fmt: skip
-        self.batch.ratings.append(rating)
-        if level == SatisfactionLevel.NOT_SATISFIED:
-            due = self._after(at, FEEDBACK_DAYS)
-            answered = self._after(at, rng.uniform(0.5, FEEDBACK_DAYS))
-            done = answered <= self.now
-            actor_id, _name = self.world.actor(d["receiving_agency_id"], Role.RECEPTION)
-            self.batch.feedbacks.append({
-                "rating_id": rating["id"], "agency_id": d["receiving_agency_id"],
-                "status": "answered" if done else "open", "created_at": at, "due_at": due,
-                "answer": "Bộ phận một cửa xin tiếp thu và rút kinh nghiệm." if done else "",
-                "answered_by_id": actor_id if done else None,
-                "answered_at": answered if done else None,
-            })  # fmt: skip

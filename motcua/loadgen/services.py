@@ -8,18 +8,21 @@ so live intake after a generation carries on where it stopped.
 
 import random
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from math import ceil
+from queue import Queue
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import catalog_import
 from motcua.common.errors import InvalidInput
-from motcua.loadgen.history import Counters, Life
+from motcua.loadgen.history import Life
+from motcua.loadgen.rows import Counters
 from motcua.loadgen.world import world_build
 from motcua.loadgen.writers import (
     IdPool,
@@ -113,7 +116,11 @@ def load_generate(
     days = next(iter(world.working_days.values()))
     batches = ceil(dossiers / batch_size)
     progress = Progress(dossiers, progress_stream)
-    rows = 0
+    # On PostgreSQL a second thread (its own connection) writes a batch while the next one is
+    # played, so the server's work overlaps Python's. On SQLite (one writer) and inside a
+    # caller's transaction (tests) the batches are written inline.
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    writer = _Writer(world, counters, result, progress) if threaded else None
     for number in range(batches):
         count = min(batch_size, dossiers - number * batch_size)
         # Each batch covers the next stretch of days, so numbers of a day follow the clock.
@@ -123,18 +130,63 @@ def load_generate(
         life = Life(world=world, rng=rng, ids=ids, counters=counters, now=now)
         for day in sorted(rng.choice(stretch) for _n in range(count)):
             life.play(day)
-        with transaction.atomic():
-            _number(life.batch.dossiers, world, counters)
-            batch_write(life.batch)
-            counters_store(counters)
-        for name, value in vars(life.batch).items():
-            result.rows[name] = result.rows.get(name, 0) + len(value)
-        rows += life.batch.rows()
-        result.dossiers += count
-        progress.update(result.dossiers, rows)
+        _n, receipts = counters.taken()
+        if writer is None:
+            _store(life.batch, receipts, world, counters, result, progress)
+        else:
+            writer.put(life.batch, receipts)
+    if writer is not None:
+        writer.finish()
     progress.close()
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _store(batch, receipts, world, counters: Counters, result: LoadResult, progress) -> None:
+    with transaction.atomic():
+        _number(batch.dossiers, world, counters)
+        daily, _r = counters.taken()
+        batch_write(batch)
+        counters_store(daily, receipts)
+    for name, value in vars(batch).items():
+        result.rows[name] = result.rows.get(name, 0) + len(value)
+    result.dossiers += len(batch.dossiers)
+    progress.update(result.dossiers, sum(result.rows.values()))
+
+
+class _Writer:
+    """Stores batches on a thread of its own, at most two waiting."""
+
+    def __init__(self, world, counters, result, progress):
+        self.args = (world, counters, result, progress)
+        self.queue: Queue = Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="generate_load-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    _store(*item, *self.args)
+        except BaseException as error:  # handed to the main thread, which raises it
+            self.error = error
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+    def put(self, batch, receipts) -> None:
+        if self.error is not None:
+            self.queue.put(None)
+            raise self.error
+        self.queue.put((batch, receipts))
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _number(rows: list[dict], world, counters: Counters) -> None:

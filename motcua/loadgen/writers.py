@@ -20,7 +20,7 @@ from motcua.dossiers.models import (
     DossierStep,
     SupplementRequest,
 )
-from motcua.loadgen.history import Batch
+from motcua.loadgen.rows import Batch
 from motcua.payments.models import Payment, ReceiptSequence
 from motcua.ratings.models import Feedback, Rating
 
@@ -182,20 +182,11 @@ def _raise_to(model, key_column: str, rows: list[tuple[int, object, int]]) -> No
             )
 
 
-def counters_store(counters) -> None:
-    """Leave DailySequence and ReceiptSequence at the highest numbers the batch used."""
-    daily = [
-        (agency_id, connection.ops.adapt_datefield_value(day), counters.daily[(agency_id, day)])
-        for agency_id, day in sorted(counters.used_daily)
-    ]
-    receipts = [
-        (agency_id, year, counters.receipts[(agency_id, year)])
-        for agency_id, year in sorted(counters.used_receipts)
-    ]
-    _raise_to(DailySequence, "day", daily)
+def counters_store(daily: list[tuple], receipts: list[tuple]) -> None:
+    """Leave DailySequence and ReceiptSequence at the highest numbers used (never lower)."""
+    adapt = connection.ops.adapt_datefield_value
+    _raise_to(DailySequence, "day", [(a, adapt(day), value) for a, day, value in daily])
     _raise_to(ReceiptSequence, "year", receipts)
-    counters.used_daily.clear()
-    counters.used_receipts.clear()
 
 
 def counters_load(desk_ids: list[int]) -> tuple[dict[tuple[int, date], int], dict]:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.statuses import FINISHED, NATIONAL_STATUS, OPEN, DossierStatus
-from motcua.loadgen.history import Counters, Life
+from motcua.loadgen.history import Life
+from motcua.loadgen.rows import Counters
 from motcua.loadgen.services import load_generate
 from motcua.loadgen.world import world_build
 from motcua.loadgen.writers import IdPool
