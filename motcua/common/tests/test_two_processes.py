@@ -3,12 +3,14 @@ one process's memory.
 
 Two gunicorn servers (one worker each, two ports) run on the test database (SQLite: a copy of it
 in a file, written after the officers are committed; PostgreSQL: the test database itself) with
-the shared database cache. An officer signs in on the first and is recognised by the second;
-failed sign-ins and public lookups are counted across both."""
+a shared cache: the database cache, or Redis (sessions then cached there too). An officer signs
+in on the first and is recognised by the second; failed sign-ins and public lookups are counted
+across both."""
 
 import http.client
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -18,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import redis
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.utils import timezone
@@ -112,7 +115,39 @@ def sign_in(server: Server, username: str, password: str, cookies: dict) -> tupl
 
 
 @pytest.fixture
-def servers(tmp_path, settings, transactional_db):
+def redis_url(tmp_path):
+    """A private Redis server for the test (Debian's redis-server), no persistence."""
+    port = free_port()
+    command = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1"]
+    command += ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=5)
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared(request):
+    """What the two processes share besides the database: the cache's environment."""
+    if request.param == "database":
+        return {"MOTCUA_CACHE": "database"}  # what DJANGO_DEBUG=false picks without Redis
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    return {"REDIS_URL": request.getfixturevalue("redis_url")}
+
+
+@pytest.fixture
+def servers(tmp_path, settings, transactional_db, shared):
     # The servers check passwords with the production hashers, not the tests' fast MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     commune = make_agency("000.00.51.H62", "UBND xã Hàm Yên", AgencyKind.COMMUNE)
@@ -125,9 +160,9 @@ def servers(tmp_path, settings, transactional_db):
     env = {name: value for name, value in os.environ.items() if name in keep}
     env.update(
         DATABASE_URL=database_url(tmp_path),
-        MOTCUA_CACHE="database",  # what DJANGO_DEBUG=false picks; DEBUG stays on for static files
         MOTCUA_VAR_DIR=str(tmp_path),
         MOTCUA_LOOKUP_RATE=str(LOOKUP_RATE),
+        **shared,  # DJANGO_DEBUG stays on: static files without collectstatic
     )
     started = [Server(free_port(), env, tmp_path / f"gunicorn-{n}.log") for n in (1, 2)]
     try:
@@ -141,7 +176,7 @@ def servers(tmp_path, settings, transactional_db):
         DatabaseCache("motcua_cache", {}).clear()  # the counters outlive the test's rows
 
 
-def test_two_processes_share_sessions_and_throttles(servers):
+def test_two_processes_share_sessions_and_throttles(servers, shared):
     first, second = servers
 
     # Signed in on the first process, recognised by the second with the same cookie.
@@ -169,3 +204,8 @@ def test_two_processes_share_sessions_and_throttles(servers):
         for server in (first, second, first, second, first, second)
     ]
     assert statuses == [404] * LOOKUP_RATE + [429, 429]
+
+    if "REDIS_URL" in shared:  # the counters and the cached session are in Redis
+        keys = {key.decode() for key in redis.Redis.from_url(shared["REDIS_URL"]).keys("*")}
+        assert any(":motcua:ratelimit:lookup:127.0.0.1:" in key for key in keys), keys
+        assert any("django.contrib.sessions.cached_db" in key for key in keys), keys
