@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.common.errors import DomainError, NotFound
@@ -22,9 +23,9 @@ from motcua.reports.access import (
     report_agencies,
 )
 from motcua.reports.dashboard.present import dashboard_page
-from motcua.reports.dashboard.scope import Period, period_from
+from motcua.reports.dashboard.scope import Period, period_from, received_dossiers
 from motcua.reports.dashboard.selectors import dashboard
-from motcua.reports.dashboard.workload import KINDS, workload_dossiers
+from motcua.reports.dashboard.workload import OVERDUE, workload_dossiers
 from motcua.reports.quality import quality_index, quality_list
 
 PAGE_SIZE = 100
@@ -83,6 +84,21 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _dossier_list(request, agency, period, dossiers, *, title: str, subtitle: str = ""):
+    paginator = Paginator(dossiers, PAGE_SIZE)
+    return render(
+        request,
+        "reports/dashboard_dossiers.html",
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "count": paginator.count,
+            **_filters(request, agency, period),
+        },
+    )
+
+
 @report_view
 def overdue_view(request: HttpRequest) -> HttpResponse:
     agency, period = _scope(request)
@@ -94,19 +110,22 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
         department=(request.GET.get("department") or "").strip() or None,
         officer=(request.GET.get("officer") or "").strip() or None,
     )
-    paginator = Paginator(dossiers, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reports/dashboard_overdue.html",
-        {
-            "kind": kind,
-            "kinds": KINDS,
-            "page_obj": page,
-            "count": paginator.count,
-            "query": request.GET.copy(),
-            **_filters(request, agency, period),
-        },
+    title = _("Hồ sơ quá hạn") if kind == OVERDUE else _("Hồ sơ đến hạn trong 1 ngày làm việc")
+    return _dossier_list(request, agency, period, dossiers, title=title)
+
+
+@report_view
+def received_view(request: HttpRequest) -> HttpResponse:
+    agency, period = _scope(request)
+    dossiers = received_dossiers(
+        agency=agency,
+        period=period,
+        channel=(request.GET.get("channel") or "").strip() or None,
+        field=(request.GET.get("field") or "").strip() or None,
+    )
+    subtitle = f"{period.date_from:%d/%m/%Y} – {period.date_to:%d/%m/%Y}"
+    return _dossier_list(
+        request, agency, period, dossiers, title=_("Hồ sơ tiếp nhận"), subtitle=subtitle
     )
 
 

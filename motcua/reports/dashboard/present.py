@@ -14,6 +14,7 @@ from motcua.reports.charts import (
     vn_number,
     vn_percent,
 )
+from motcua.reports.dashboard.ontime import MonthRate
 from motcua.reports.dashboard.selectors import Dashboard
 from motcua.reports.dashboard.workload import DUE_SOON, OVERDUE
 
@@ -27,12 +28,45 @@ def workload_link(data: Dashboard, kind: str, **filters: str) -> str:
     return f"{reverse('reports:overdue')}?{urlencode(query)}"
 
 
+def _period_query(data: Dashboard) -> dict[str, str]:
+    return {
+        "agency": data.agency.code,
+        "from": data.period.date_from.isoformat(),
+        "to": data.period.date_to.isoformat(),
+    }
+
+
+def received_link(data: Dashboard, **filters: str) -> str:
+    return f"{reverse('reports:received')}?{urlencode({**_period_query(data), **filters})}"
+
+
+def timeliness_link(data: Dashboard, month: MonthRate, column: str | None = None) -> str:
+    """The official report (or its list behind `column`) for one month."""
+    query = {
+        "agency": data.agency.code,
+        "date_from": f"{month.first:%d/%m/%Y}",
+        "date_to": f"{month.last:%d/%m/%Y}",
+        "group_by": "field",
+    }
+    if column is None:
+        return f"{reverse('reports:timeliness')}?{urlencode(query)}"
+    return f"{reverse('reports:timeliness_dossiers')}?{urlencode({**query, 'column': column})}"
+
+
+def ratings_link(data: Dashboard, part: str) -> str:
+    query = {**_period_query(data), "indicator": "satisfied_rate", "part": part}
+    return f"{reverse('reports:quality_list')}?{urlencode(query)}"
+
+
 def dashboard_page(data: Dashboard) -> dict:
     months = data.months or []
     page: dict = {
         "months": [
             {
                 "label": month.label,
+                "link": timeliness_link(data, month),
+                "resolved_link": timeliness_link(data, month, "resolved_total"),
+                "late_link": timeliness_link(data, month, "resolved_late"),
                 "resolved": vn_number(month.resolved),
                 "on_time": vn_number(month.on_time),
                 "late": vn_number(month.late),
@@ -50,13 +84,20 @@ def dashboard_page(data: Dashboard) -> dict:
         if data.months is not None
         else None,
         "received": vn_number(data.received),
-        "channels": [(item.label, vn_number(item.count)) for item in data.by_channel],
+        "received_link": received_link(data),
+        "channels": [
+            (item.label, vn_number(item.count), received_link(data, channel=item.key))
+            for item in data.by_channel
+        ],
         "channels_chart": bar_chart(
             title=_("Hồ sơ tiếp nhận theo hình thức nộp"),
             labels=[item.label for item in data.by_channel],
             values=[item.count for item in data.by_channel],
         ),
-        "fields": [(item.label, vn_number(item.count)) for item in data.by_field],
+        "fields": [
+            (item.label, vn_number(item.count), received_link(data, field=item.key))
+            for item in data.by_field
+        ],
         "fields_chart": bar_chart(
             title=_("Hồ sơ tiếp nhận theo lĩnh vực"),
             labels=[item.label for item in data.by_field],
@@ -101,9 +142,15 @@ def dashboard_page(data: Dashboard) -> dict:
         "satisfaction": {
             "very": vn_number(data.satisfaction.very_satisfied),
             "satisfied": vn_number(data.satisfaction.satisfied),
+            "satisfied_count": vn_number(
+                data.satisfaction.very_satisfied + data.satisfaction.satisfied
+            ),
             "not_satisfied": vn_number(data.satisfaction.not_satisfied),
             "total": vn_number(data.satisfaction.total),
             "rate": vn_percent(data.satisfaction.satisfied_rate),
+            "satisfied_link": ratings_link(data, "numerator"),
+            "not_satisfied_link": ratings_link(data, "not_satisfied"),
+            "total_link": ratings_link(data, "denominator"),
         },
         "satisfaction_chart": bar_chart(
             title=_("Đánh giá mức độ hài lòng"),

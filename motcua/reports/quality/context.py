@@ -15,7 +15,6 @@ from motcua.organizations.models import Agency
 from motcua.reports.dashboard.ontime import timeliness_module
 from motcua.reports.dashboard.scope import Period, received_in, subtree_dossiers
 
-NEVER_RECEIVED = (DossierStatus.SUBMITTED, DossierStatus.NOT_ACCEPTED)
 WITH_RESULT = (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
 
 
@@ -41,7 +40,7 @@ class Context:
 
     def received(self) -> QuerySet[Dossier]:
         """Dossiers received in the period (never-received ones left out, as in the report)."""
-        return received_in(self.agency, self.period).exclude(status__in=NEVER_RECEIVED)
+        return received_in(self.agency, self.period)
 
     def resolved_with_result(self) -> QuerySet[Dossier]:
         """Dossiers finished in the period with a result (approved or a refusal letter)."""

@@ -293,6 +293,10 @@ def _satisfied_parts(ctx: Context) -> dict:
             _rated(ctx).filter(rating__level__in=satisfied),
         ),
         DENOMINATOR: (gettext_lazy("Lượt đánh giá"), _rated(ctx)),
+        "not_satisfied": (
+            gettext_lazy("Không hài lòng"),
+            _rated(ctx).filter(rating__level=SatisfactionLevel.NOT_SATISFIED),
+        ),
     }
 
 

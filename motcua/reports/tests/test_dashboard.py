@@ -225,14 +225,43 @@ def test_due_soon_crosses_the_weekend_on_the_working_calendar(office, hkd):
     assert early.horizon == local(2026, 3, 13, 17, 0)
 
 
-def test_the_page_links_every_count_to_a_list_of_that_length(office, scenario):
+def rows_in(html: str) -> int:
+    """Rows of a dossier list page: ours, the quality index's, or the timeliness report's."""
+    return (
+        html.count('class="report-dossier"')
+        + html.count('class="report-row"')
+        + html.count("<tr data-code=")
+    )
+
+
+def test_the_page_links_every_count_to_a_list_of_that_length(office, hkd, scenario):
+    first = returned(office, hkd, at=local(2026, 3, 3, 9, 0))
+    at(local(2026, 3, 3, 10, 0), rating_submit, dossier=first, level="satisfied", channel="counter")
     client = client_for(office.officers[Role.REPORTER])
     html = get(client, reverse("reports:dashboard")).content.decode()
-    links = re.findall(r'href="(/bao-cao/qua-han/\?[^"]+)"[^>]*>(?:<span[^>]*>)?([\d.]+)<', html)
-    assert len(links) >= 6
+    links = re.findall(r'href="(/bao-cao/[^"]+\?[^"]+)"[^>]*>(?:<span[^>]*>)?([\d.]+)<', html)
+    kinds = {url.split("?")[0] for url, _number in links}
+    assert kinds == {
+        "/bao-cao/qua-han/",
+        "/bao-cao/tiep-nhan/",
+        "/bao-cao/chi-so/danh-sach/",
+        "/bao-cao/dung-han/ho-so/",
+    }
+    assert len(links) >= 20
     for url, number in links:
-        page = get(client, url.replace("&amp;", "&")).content.decode()
-        assert page.count('class="report-dossier"') == int(number.replace(".", "")), url
+        page = get(client, url.replace("&amp;", "&"))
+        assert page.status_code == 200, url
+        assert rows_in(page.content.decode()) == int(number.replace(".", "")), url
+
+
+def test_received_lists_by_channel_and_field(office, hkd, scenario):
+    client = client_for(office.officers[Role.REPORTER])
+    url = reverse("reports:received")
+    page = get(client, url, channel="postal").content.decode()
+    assert rows_in(page) == 1
+    assert scenario["c"].code in page
+    assert rows_in(get(client, url, field=hkd.field.code).content.decode()) == 4
+    assert get(client, url, channel="fax").status_code == 400
 
 
 def test_satisfaction_on_the_page(office, hkd):
