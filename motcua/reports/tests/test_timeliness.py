@@ -344,3 +344,11 @@ def test_unknown_column_is_refused():
         timeliness_dossiers(
             agency=office.commune, **MARCH, group_by="field", key=None, column="nope"
         )
+
+
+def test_the_report_is_one_aggregate_query(scenario, django_assert_num_queries):
+    office, _rows = scenario
+    # The subtree's agency ids (a small list), then one aggregate over the dossiers.
+    with django_assert_num_queries(2) as captured:
+        timeliness_report(agency=office.province, **MARCH, group_by="agency", now=AFTER)
+    assert "GROUP BY" in captured.captured_queries[1]["sql"]
