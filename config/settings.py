@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -82,7 +84,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.common.security.ContentSecurityPolicyMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "motcua.common.security.OfficerSessionMiddleware",
+    "motcua.common.security.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -308,6 +312,11 @@ AXES_CLIENT_IP_CALLABLE = "motcua.common.security.axes_client_ip"
 AXES_WHITELIST_CALLABLE = "motcua.common.security.axes_not_counted"
 AXES_LOCKOUT_CALLABLE = "motcua.common.security.axes_lockout_response"
 AXES_VERBOSE = False  # no banner on every start (commands print only their result)
+# Second factor (django-otp): officers holding one of these roles (values of
+# motcua.organizations.models.Role, or "superuser" for Django superusers) give a six-digit code
+# from an authenticator app after their password; empty: nobody is asked.
+MOTCUA_OTP_REQUIRED_ROLES = env_list("MOTCUA_OTP_REQUIRED_ROLES", "")
+OTP_TOTP_ISSUER = os.environ.get("MOTCUA_OTP_ISSUER") or "motcua"
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@
   without a request; citizens keep Django's session age.
 - Officer sign-in throttling with django-axes: the backend, the "who is counted" rule and the
   lockout page.
+- The second factor (django-otp, TOTP) for the roles in MOTCUA_OTP_REQUIRED_ROLES.
 """
 
 import base64
@@ -23,12 +24,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_otp import login as otp_login
 
 from motcua.common.ratelimit import client_ip
 
@@ -146,6 +149,8 @@ class OfficerSessionMiddleware:
             and request.user.is_authenticated
         ):
             self._mark(request, now, limit)
+            if settings.MOTCUA_OTP_REQUIRED_ROLES:
+                request.session[OTP_REQUIRED_KEY] = otp_required_for(request.user)
         return response
 
     @staticmethod
@@ -197,3 +202,74 @@ def axes_lockout_response(request, original_response=None, credentials=None):
         {"form": form, "locked_out": True, "lockout_minutes": minutes, "next": next_url},
         status=429,
     )
+
+
+# Second factor (django-otp) ------------------------------------------------------------------
+
+OTP_REQUIRED_KEY = "motcua_otp_required"  # decided once, at sign-in
+SUPERUSER = "superuser"  # in MOTCUA_OTP_REQUIRED_ROLES: Django superusers too
+
+
+def otp_required_for(user) -> bool:
+    """Whether `user` must give a one-time code: a superuser when "superuser" is listed, an
+    officer holding any listed role anywhere."""
+    roles = set(settings.MOTCUA_OTP_REQUIRED_ROLES)
+    if not roles or not user.is_authenticated:
+        return False
+    if SUPERUSER in roles and user.is_superuser:
+        return True
+    return user.memberships.filter(role__in=roles).exists()
+
+
+class SecondFactorMiddleware:
+    """Until an officer who needs a second factor has given a valid code, every page but the
+    code page and sign-out sends them to the code page. After OTPMiddleware and
+    OfficerSessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.MOTCUA_OTP_REQUIRED_ROLES
+            and request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            and request.session.get(OTP_REQUIRED_KEY)
+            and request.user.is_authenticated
+            and not request.user.is_verified()
+            and request.path not in _second_factor_paths()
+        ):
+            return redirect_to_login(
+                request.get_full_path(), reverse("otp_verify"), redirect_field_name="next"
+            )
+        return self.get_response(request)
+
+
+def _second_factor_paths() -> set[str]:
+    return {reverse("otp_verify"), reverse("logout")}
+
+
+def otp_device_for(user):
+    """The user's confirmed TOTP device, or the unconfirmed one being enrolled (created on first
+    need); the second value says which."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="motcua", confirmed=False)
+    return device, True
+
+
+def otp_verify(*, request, device, token: str) -> bool:
+    """Check a six-digit code against `device` (django-otp throttles repeated failures); on
+    success an enrolling device becomes confirmed and the session is verified."""
+    token = (token or "").strip().replace(" ", "")
+    if not re.fullmatch(r"[0-9]{6}", token) or not device.verify_token(token):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    return True
