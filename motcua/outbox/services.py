@@ -55,11 +55,7 @@ def outbox_event_recorded(event: DossierEvent) -> OutboxMessage | None:
     if not is_status_change(event):
         return None
     dossier = event.dossier
-    procedure_code, receiving_code, competent_code = (
-        Dossier.objects.filter(pk=dossier.pk)
-        .values_list("procedure__code", "receiving_agency__code", "competent_agency__code")
-        .get()
-    )
+    procedure_code, receiving_code, competent_code = _codes(dossier)
     payload = national_payload(
         event,
         dossier,
@@ -81,6 +77,25 @@ def outbox_event_recorded(event: DossierEvent) -> OutboxMessage | None:
         # `motcua outbox_deliver` sends whatever a missed nudge left behind.
         transaction.on_commit(partial(_enqueue, message.pk), robust=True)
     return message
+
+
+_CODE_RELATIONS = (Dossier.procedure, Dossier.receiving_agency, Dossier.competent_agency)
+
+
+def _codes(dossier: Dossier) -> tuple[str, str, str]:
+    """The procedure's and agencies' codes: from the objects the service already holds, else in
+    one query (never three)."""
+    if all(relation.field.is_cached(dossier) for relation in _CODE_RELATIONS):
+        return (
+            dossier.procedure.code,
+            dossier.receiving_agency.code,
+            dossier.competent_agency.code,
+        )
+    return (
+        Dossier.objects.filter(pk=dossier.pk)
+        .values_list("procedure__code", "receiving_agency__code", "competent_agency__code")
+        .get()
+    )
 
 
 def _enqueue(message_id: int, *, run_after=None) -> None:

@@ -313,3 +313,23 @@ def test_the_commands_send_what_is_due_up_to_the_limit_and_count_by_state(
     assert "Chờ gửi: 1" in out
     assert "Đã gửi: 2" in out
     assert "Bị từ chối: 0" in out
+
+
+def test_a_status_change_costs_at_most_two_more_queries(
+    office, procedure, django_assert_num_queries, settings
+):
+    from motcua.outbox.services import outbox_event_recorded
+
+    settings.MOTCUA_NATIONAL_ENDPOINT = ""
+    dossier = receive(office, procedure)
+    OutboxMessage.objects.all().delete()
+    event = Dossier.objects.get(pk=dossier.pk).events.get()  # a dossier without cached relations
+    with django_assert_num_queries(2):  # the codes in one query, the insert
+        outbox_event_recorded(event)
+    event = dossier.events.select_related(
+        "dossier__procedure", "dossier__receiving_agency", "dossier__competent_agency"
+    ).get()
+    OutboxMessage.objects.all().delete()
+    with django_assert_num_queries(1):  # the insert only
+        message = outbox_event_recorded(event)
+    assert message.payload["procedure_code"] == HKD
