@@ -233,6 +233,7 @@ def timeliness_dossiers_list(request: HttpRequest, agencies: list[Agency]) -> Ht
             "form": form,
             "column_label": COLUMN_LABELS[column],
             "key": key,
+            "group_label": GROUP_LABELS[form.cleaned_data["group_by"]],
             "page": page,
             "first_number": page.start_index(),
             "query": urlencode(list_query),
