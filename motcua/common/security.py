@@ -127,7 +127,8 @@ class OfficerSessionMiddleware:
     def __call__(self, request):
         now = int(timezone.now().timestamp())
         limit = int(settings.MOTCUA_OFFICER_SESSION_MINUTES) * 60
-        seen = request.session.get(OFFICER_SESSION_KEY) if request.COOKIES else None
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        seen = request.session.get(OFFICER_SESSION_KEY) if has_session else None
         if seen is not None:
             if now - int(seen) > limit:
                 logout(request)
