@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import count
+from math import ceil, floor, log10
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
@@ -19,12 +20,15 @@ NBSP = "\u00a0"
 # A small palette that stays distinct in greyscale print and for common colour blindness.
 PALETTE = ("#1f5fa8", "#e08a1e", "#3a9a5b", "#b23a48", "#6f4e9c", "#5f6b73")
 
-WIDTH = 640
+# The viewBox: a card of the dashboard is 400–600 px wide, so 12-unit text stays readable.
+WIDTH = 480
 HEIGHT = 260
-LEFT = 48  # room for the y axis labels
-RIGHT = 12
-TOP = 16
-BOTTOM = 56  # room for the x labels (they may be turned)
+LEFT = 44  # room for the y axis labels
+RIGHT = 8
+TOP = 30  # room for the legend
+BOTTOM = 80  # room for the x labels (turned when long)
+FONT = 12
+LABEL_CHARS = 16  # a turned label longer than this is cut (the table has it whole)
 
 _ids = count(1)
 
@@ -73,15 +77,34 @@ def _fmt_default(value: float | int | None) -> str:
     return vn_number(value, 0 if value is None or float(value).is_integer() else 1)
 
 
-def _nice_max(value: float) -> float:
-    """A round top for the y axis: 1, 2, 2.5, 5 × 10^n at or above `value`."""
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
+def _nice_step(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^n at or above `value`."""
+    magnitude = 10.0 ** floor(log10(value))
     for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+        if step * magnitude >= value * (1 - 1e-9):
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _nice_max(value: float, *, whole: bool) -> float:
+    """A round top for the y axis, four equal ticks below it; whole numbers (counts) get whole
+    ticks: at most 3 → 4 (0, 1, 2, 3, 4), 5 → 8, 1.234 → 2.000."""
+    if value <= 0:
+        return 4.0 if whole else 1.0
+    step = _nice_step(value / 4)
+    if whole:
+        step = max(1.0, float(ceil(step)))
+        if step not in (1, 2) and step < 5:
+            step = 5.0
+    return step * 4
+
+
+def _is_whole(numbers: Sequence[float]) -> bool:
+    return all(float(n).is_integer() for n in numbers)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _open(title: str, description: str, width: int, height: int) -> tuple[str, list[str]]:
@@ -106,37 +129,40 @@ def _axes(parts: list[str], top: float, fmt: Callable, plot_h: float, plot_w: fl
         )
         parts.append(
             f'<text class="chart-tick" x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{escape(fmt(value))}</text>'
+            f'font-size="{FONT}">{escape(fmt(value))}</text>'
         )
 
 
 def _x_label(parts: list[str], x: float, label: str, turned: bool) -> None:
-    y = TOP + (HEIGHT - TOP - BOTTOM) + 14
+    """The label under a bar or point; a turned one is cut short, its whole text kept in a
+    <title> (and in the table next to the chart)."""
+    y = TOP + (HEIGHT - TOP - BOTTOM) + 16
     if turned:
         parts.append(
-            f'<text class="chart-label" x="{x:.1f}" y="{y:.1f}" font-size="11" '
-            f'text-anchor="end" transform="rotate(-35 {x:.1f} {y:.1f})">{escape(label)}</text>'
+            f'<text class="chart-label" x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" '
+            f'text-anchor="end" transform="rotate(-30 {x:.1f} {y:.1f})">'
+            f"{escape(_short(label))}<title>{escape(label)}</title></text>"
         )
     else:
         parts.append(
-            f'<text class="chart-label" x="{x:.1f}" y="{y:.1f}" font-size="11" '
+            f'<text class="chart-label" x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" '
             f'text-anchor="middle">{escape(label)}</text>'
         )
 
 
 def _legend(parts: list[str], series: Sequence[Series]) -> None:
     x = LEFT
-    y = HEIGHT - 8
+    y = 16
     for index, item in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         parts.append(
             f'<rect class="chart-key" x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>'
         )
         parts.append(
-            f'<text class="chart-legend" x="{x + 14}" y="{y}" font-size="11">'
+            f'<text class="chart-legend" x="{x + 14}" y="{y}" font-size="{FONT}">'
             f"{escape(item.name)}</text>"
         )
-        x += 24 + 7 * len(item.name)
+        x += 24 + 7 * len(item.name)  # about 7 units per letter at FONT
 
 
 def _close(parts: list[str]) -> SafeString:
@@ -205,14 +231,14 @@ def grouped_bar_chart(
         highest = max(sum(float(_at(item, i) or 0) for item in series) for i in range(len(labels)))
     else:
         highest = max(numbers)
-    top = top if top is not None else _nice_max(highest)
+    top = top if top is not None else _nice_max(highest, whole=_is_whole(numbers))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     _axes(parts, top, fmt, plot_h, plot_w)
     slot = plot_w / len(labels)
     per_slot = 1 if stacked else len(series)
     bar_w = max(2.0, slot * 0.7 / per_slot)
-    turned = len(labels) > 6 or max(len(label) for label in labels) * 6 > slot
+    turned = max(len(label) for label in labels) * 7 > slot
     for index, label in enumerate(labels):
         x0 = LEFT + slot * index + (slot - bar_w * per_slot) / 2
         base = TOP + plot_h
@@ -257,12 +283,12 @@ def line_chart(
     numbers = [float(v) for item in series for v in item.values if v is not None]
     if not labels or not numbers:
         return _empty(parts, empty)
-    top = top if top is not None else _nice_max(max(numbers))
+    top = top if top is not None else _nice_max(max(numbers), whole=_is_whole(numbers))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     _axes(parts, top, fmt, plot_h, plot_w)
     slot = plot_w / len(labels)
-    turned = len(labels) > 8 or max(len(label) for label in labels) * 6 > slot
+    turned = max(len(label) for label in labels) * 7 > slot
 
     def point(index: int, value: float) -> tuple[float, float]:
         x = LEFT + slot * index + slot / 2

@@ -127,3 +127,22 @@ def test_no_data_draws_a_message_not_a_division_by_zero():
     # all zeros is data: bars of no height
     root = parse(bar_chart(title="t", labels=["a", "b"], values=[0, 0]))
     assert [float(b.get("height")) for b in bars(root)] == [0, 0]
+
+
+def test_long_labels_are_turned_and_cut_with_the_whole_text_in_a_title():
+    name = "Thành lập và hoạt động của hộ kinh doanh"
+    root = parse(bar_chart(title="t", labels=[name, "Hộ tịch"], values=[5, 1]))
+    [first, second] = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    assert first.text == "Thành lập và ho…"
+    assert first.find(f"{SVG}title").text == name
+    assert "rotate(-30" in first.get("transform")
+    assert second.text == "Hộ tịch"
+
+
+def test_count_axes_have_whole_ticks():
+    root = parse(bar_chart(title="t", labels=["a", "b"], values=[5, 3]))
+    assert texts(root, "chart-tick") == ["0", "2", "4", "6", "8"]
+    root = parse(bar_chart(title="t", labels=["a"], values=[1]))
+    assert texts(root, "chart-tick") == ["0", "1", "2", "3", "4"]
+    root = parse(bar_chart(title="t", labels=["a"], values=[1234]))
+    assert texts(root, "chart-tick") == ["0", "500", "1.000", "1.500", "2.000"]
