@@ -147,7 +147,7 @@ def shared(request):
 
 
 @pytest.fixture
-def servers(tmp_path, settings, transactional_db, shared):
+def servers(tmp_path, settings, shared):
     # The servers check passwords with the production hashers, not the tests' fast MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     commune = make_agency("000.00.51.H62", "UBND xã Hàm Yên", AgencyKind.COMMUNE)
@@ -176,6 +176,9 @@ def servers(tmp_path, settings, transactional_db, shared):
         DatabaseCache("motcua_cache", {}).clear()  # the counters outlive the test's rows
 
 
+# transaction=True: the servers read what this test commits. serialized_rollback brings back the
+# rows the migrations wrote (rule versions...) after the flush, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_share_sessions_and_throttles(servers, shared):
     first, second = servers
 
