@@ -39,6 +39,10 @@ def replica(django_db_setup, django_db_blocker, tmp_path_factory):
             connection.creation._clone_test_db("replica", verbosity=0, keepdb=False)
             replica_settings = connection.creation.get_test_db_clone_settings("replica")
         replica_settings["TEST"] = {**primary["TEST"], "MIRROR": None, "NAME": None}
+        configured = settings.DATABASES.get("replica")  # a mirror when DATABASE_REPLICA_URL is set
+        if configured is not None:
+            connections["replica"].close()
+            del connections["replica"]
         settings.DATABASES["replica"] = replica_settings  # the same dict as connections.settings
         try:
             yield replica_settings["NAME"]
@@ -46,6 +50,8 @@ def replica(django_db_setup, django_db_blocker, tmp_path_factory):
             connections["replica"].close()
             del connections["replica"]
             del settings.DATABASES["replica"]
+            if configured is not None:
+                settings.DATABASES["replica"] = configured
             if connection.vendor != "sqlite":
                 connection.creation._destroy_test_db(replica_settings["NAME"], verbosity=0)
 
