@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from motcua.catalog.models import Channel
 from motcua.dossiers.models import (
     Outcome,
+    PauseKind,
     ReturnMethod,
     StepStatus,
 )
@@ -35,8 +36,10 @@ from motcua.organizations.models import Role
 from motcua.workdays.engine import (
     DAYS,
     HOURS,
+    add_working_minutes,
     clock_start,
     due_at_after,
+    working_minutes_between,
 )
 
 
@@ -240,6 +243,22 @@ class Life(Holds):
             step.update(status=StepStatus.ACTIVE, started_at=at, due_at=due)
             actor = self.world.officers.get((step["agency_id"], step["role"]))
             step["assignee_id"] = actor[0] if actor and step["role"] == Role.SPECIALIST else None
+            if not step["counts_toward_deadline"]:
+                # Time at a step outside the statutory time (the tax authority) stops the clock.
+                pause = {"dossier_id": self.d["id"], "kind": PauseKind.PAYMENT,
+                         "started_at": at, "ended_at": None}  # fmt: skip
+                self.batch.pauses.append(pause)
+                step["pause"] = pause  # not a column: the writers ignore it
+
+    def _close_pause(self, step: dict, at: datetime) -> None:
+        """The outside step is done: the appointment moves by the office time it took."""
+        pause = step.get("pause")
+        if pause is None:
+            return
+        pause["ended_at"] = at
+        minutes = working_minutes_between(pause["started_at"], at, self.cal)
+        if minutes > 0:
+            self.d["due_at"] = add_working_minutes(self.d["due_at"], minutes, self.cal)
 
     def _duration(self, step: dict, start: datetime) -> datetime:
         if step["amount"]:
@@ -291,6 +310,7 @@ class Life(Holds):
                     timeliness=step_state, **values,
                 )  # fmt: skip
                 step.update(status=StepStatus.DONE, finished_at=end, timeliness=step_state)
+                self._close_pause(step, end)
                 if action in ("approve", "refuse") or status == S.RESULT_READY:
                     d.update(finished_at=end, outcome=Outcome.REFUSED if action == "refuse"
                              else Outcome.APPROVED)  # fmt: skip

@@ -21,7 +21,7 @@ WITHDRAWN = 0.01
 REFUSED = 0.015  # processed, and the answer is a refusal
 PAYMENT_WAIT = 0.03  # a financial obligation (tax) pauses the clock
 APOLOGY = 0.015  # late at the main step, with an apology and a new appointment
-LATE = 0.02  # finished after the appointment
+LATE = 0.02  # made late at the main step (same-day procedures add a few): ~98 % on time
 RATED = 0.3  # of returned dossiers
 FEEDBACK_DAYS = 5
 
