@@ -65,6 +65,7 @@ def _scope(request: HttpRequest):
 
 def _filters(request: HttpRequest, agency, period: Period) -> dict:
     return {
+        "nav": "reports",
         "agency": agency,
         "agencies": report_agencies(request.user).order_by("path").only("code", "name", "path"),
         "period": period,

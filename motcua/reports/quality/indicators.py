@@ -72,6 +72,10 @@ def _catalog_parts(ctx: Context) -> dict:
             catalog.complete(ctx.procedures()),
         ),
         DENOMINATOR: (gettext_lazy("Thủ tục áp dụng"), ctx.procedures()),
+        "incomplete": (
+            gettext_lazy("Thủ tục chưa đủ nội dung"),
+            catalog.with_checks(ctx.procedures()).filter(catalog.incomplete_q()),
+        ),
     }
 
 
