@@ -21,6 +21,17 @@ class Answer:
     error: str = ""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not a delivery: urllib would follow it with a GET and no body, and a 200 to
+    that GET would mark a message delivered that nobody received. It is retried instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def endpoint_configured() -> bool:
     return bool(settings.MOTCUA_NATIONAL_ENDPOINT.strip())
 
@@ -55,9 +66,7 @@ def post_message(*, payload: dict, idempotency_key: str) -> Answer:
         headers["Authorization"] = f"Bearer {settings.MOTCUA_NATIONAL_TOKEN}"
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            request, timeout=settings.MOTCUA_NATIONAL_TIMEOUT
-        ) as response:
+        with _opener.open(request, timeout=settings.MOTCUA_NATIONAL_TIMEOUT) as response:
             return _sort(response.status, _read(response))
     except urllib.error.HTTPError as error:
         return _sort(error.code, _read(error))

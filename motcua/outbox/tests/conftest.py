@@ -31,10 +31,17 @@ class Receiver(BaseHTTPRequestHandler):
             else b'{"ok": true}'
         )
         self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "/moved")  # GET there answers 200: not a delivery
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, *args):
         pass

@@ -178,7 +178,7 @@ def test_a_5xx_is_retried_and_the_receiver_stores_the_message_once(
     assert list(receiver.stored) == [message.idempotency_key]
 
 
-@pytest.mark.parametrize("status", [408, 429, 503])
+@pytest.mark.parametrize("status", [302, 408, 429, 503])
 def test_timeouts_and_throttling_are_retried_not_rejected(office, procedure, receiver, status):
     receive(office, procedure)
     receiver.status = status
