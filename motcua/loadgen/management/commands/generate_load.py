@@ -48,5 +48,15 @@ class Command(PlainErrorCommand):
                 "rate": f"{rate:,.0f}".replace(",", "."),
             }
         )
+        labels = {
+            "dossiers": _("hồ sơ"),
+            "steps": _("bước xử lý"),
+            "events": _("dòng nhật ký"),
+            "pauses": _("lần tạm dừng"),
+            "supplements": _("yêu cầu bổ sung"),
+            "payments": _("khoản thanh toán"),
+            "ratings": _("đánh giá"),
+            "feedbacks": _("phản ánh"),
+        }
         for name, count in result.rows.items():
-            self.stdout.write(f"  {name}: {count}")
+            self.stdout.write(f"  {labels.get(name, name)}: {count:,}".replace(",", "."))
