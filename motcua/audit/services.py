@@ -169,16 +169,18 @@ def personal_data_accessed(*, request, dossier, what: str, detail: str = "") -> 
     )
 
 
-def personal_data_book_accessed(*, request, dossiers: Iterable) -> None:
-    """The tracking book export listed these dossiers: one multi-row INSERT."""
+def personal_data_book_accessed(*, request, dossiers: Iterable, detail: str = "") -> None:
+    """The tracking book (page or export) showed these dossiers (rows or ids): one multi-row
+    INSERT per 500 dossiers."""
     address = context.Acting(request=request).address()
     ip = address if address and address != "unknown" else None
     PersonalDataAccess.objects.bulk_create(
         [
             PersonalDataAccess(
                 officer_id=request.user.pk,
-                dossier_id=dossier.pk,
+                dossier_id=getattr(dossier, "pk", dossier),
                 what=AccessWhat.BOOK,
+                detail=detail[:200],
                 client_ip=ip,
             )
             for dossier in dossiers

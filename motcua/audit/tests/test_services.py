@@ -327,7 +327,12 @@ def test_a_tracking_book_export_is_one_insert_for_all_its_dossiers(
 
     with django_assert_num_queries(1):
         personal_data_book_accessed(request=_Request(office.reception), dossiers=dossiers)
+    with django_assert_num_queries(1):
+        personal_data_book_accessed(
+            request=_Request(office.reception), dossiers=[dossiers[0].pk], detail="xlsx"
+        )
 
-    assert sorted(PersonalDataAccess.objects.values_list("dossier_id", "what")) == sorted(
-        (dossier.pk, "book") for dossier in dossiers
+    rows = PersonalDataAccess.objects.values_list("dossier_id", "what", "detail")
+    assert sorted(rows) == sorted(
+        [(dossier.pk, "book", "") for dossier in dossiers] + [(dossiers[0].pk, "book", "xlsx")]
     )
