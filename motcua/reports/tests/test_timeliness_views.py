@@ -196,3 +196,12 @@ def test_bad_list_filters_answer_400(scenario):
     response = client.get(URL + "ho-so/", {**query, "date_to": "x", "column": "carried_over"})
     assert response.status_code == 400
     assert "Ngày cần ghi theo dạng ngày/tháng/năm" in response.content.decode()
+
+
+def test_the_page_has_no_inline_style_or_script(scenario):
+    """The Content-Security-Policy allows only the app's own scripts and styles."""
+    office, _rows = scenario
+    page = signed_in(office.leader).get(URL, {**MARCH, "agency": office.commune.code})
+    html = page.content.decode()
+    assert "<script>" not in html
+    assert "style=" not in html
