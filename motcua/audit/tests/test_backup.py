@@ -225,3 +225,17 @@ def test_the_commands_answer_a_bad_argument_in_one_vietnamese_line(tmp_path):
     assert missing.returncode == 2
     assert missing.stderr.strip().startswith("Không tìm thấy tệp")
     assert "Traceback" not in missing.stderr
+
+
+def test_a_postgresql_server_newer_than_pg_dump_is_named_clearly(monkeypatch):
+    from motcua.audit import backup
+
+    monkeypatch.setattr(backup, "pg_versions", lambda alias="default": (17, 15))
+
+    with pytest.raises(Conflict) as caught:
+        backup._pg_check_tools("default")
+
+    assert caught.value.code == "backup_pg_version"
+    assert "bản 17" in str(caught.value.message)
+    assert "bản 15" in str(caught.value.message)
+    assert "postgresql-client 17" in str(caught.value.message)
