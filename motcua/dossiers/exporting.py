@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from motcua.common.db import report_db_alias
 from motcua.common.errors import InvalidInput, NotFound
 from motcua.dossiers.models import Dossier, Timeliness
 from motcua.dossiers.statuses import NATIONAL_STATUS, DossierStatus
@@ -149,7 +150,9 @@ def dossier_export_rows(*, request: ExportRequest) -> Iterator[dict]:
     end = datetime.combine(request.date_to + timedelta(days=1), time.min, tzinfo=OFFICE_TZ)
     subtree = Agency.objects.filter(subtree_q(request.agency)).values("pk")
     rows = (
-        Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+        # A read for reports: from the replica when the deployment has one.
+        Dossier.objects.using(report_db_alias())
+        .filter(received_at__gte=start, received_at__lt=end)
         .filter(Q(receiving_agency_id__in=subtree) | Q(competent_agency_id__in=subtree))
         .order_by("received_at", "pk")
         .values(*_VALUES.values())
