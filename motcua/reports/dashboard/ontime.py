@@ -2,7 +2,7 @@
 the dashboard never repeats its rules."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 from types import ModuleType
 
@@ -32,7 +32,9 @@ def timeliness_module() -> ModuleType | None:
         return None
 
 
-def monthly_on_time(*, agency: Agency, period: Period) -> list[MonthRate] | None:
+def monthly_on_time(
+    *, agency: Agency, period: Period, now: datetime | None = None
+) -> list[MonthRate] | None:
     """One row per month of the period (the last twelve), from the report's total row."""
     timeliness = timeliness_module()
     if timeliness is None:
@@ -40,7 +42,7 @@ def monthly_on_time(*, agency: Agency, period: Period) -> list[MonthRate] | None
     months = []
     for first, last in period.months(12):
         total = timeliness.timeliness_report(
-            agency=agency, date_from=first, date_to=last, group_by="field"
+            agency=agency, date_from=first, date_to=last, group_by="field", now=now
         ).total
         months.append(
             MonthRate(

@@ -107,7 +107,7 @@ def dashboard(*, agency: Agency, period: Period, now: datetime | None = None) ->
     return Dashboard(
         agency=agency,
         period=period,
-        months=monthly_on_time(agency=agency, period=period),
+        months=monthly_on_time(agency=agency, period=period, now=now),
         received=sum(item.count for item in by_channel),
         by_channel=by_channel,
         by_field=received_by_field(agency=agency, period=period),
