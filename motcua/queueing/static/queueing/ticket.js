@@ -6,9 +6,15 @@
   var ticket = document.querySelector(".ticket");
   if (ticket) {
     var heightMm = Math.ceil(ticket.getBoundingClientRect().height * 25.4 / 96) + 2;
-    var style = document.createElement("style");
-    style.textContent = "@page { size: 80mm " + heightMm + "mm; margin: 0; }";
-    document.head.appendChild(style);
+    // Added to the page's own stylesheet: the Content-Security-Policy allows no <style> element.
+    var rule = "@page { size: 80mm " + heightMm + "mm; margin: 0; }";
+    var sheets = document.styleSheets;
+    for (var i = sheets.length - 1; i >= 0; i--) {
+      if (/ticket[^/]*\.css/.test(sheets[i].href || "")) {
+        try { sheets[i].insertRule(rule, sheets[i].cssRules.length); } catch (e) { /* printer default */ }
+        break;
+      }
+    }
   }
   var body = document.body;
   function done() {
