@@ -321,3 +321,18 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(office, hkd, sce
     assert _queries(client, url) == before
     # 22 with three months (January to March), two queries per month for the timeliness report
     assert before <= 22, before
+
+
+def test_periods_are_whole_local_days(office, hkd):
+    # 00:30 on 1/3 in Hà Nội is 17:30 on 28/2 in UTC; 23:30 on 31/3 is 16:30 UTC the same day
+    receive(office, hkd, at=local(2026, 3, 1, 0, 30))
+    receive(office, hkd, at=local(2026, 3, 31, 23, 30))
+    receive(office, hkd, at=local(2026, 4, 1, 0, 30))
+
+    def received(first, last):
+        period = Period(local(*first).date(), local(*last).date())
+        return dashboard(agency=office.commune, period=period, now=NOW).received
+
+    assert received((2026, 3, 1), (2026, 3, 31)) == 2
+    assert received((2026, 2, 1), (2026, 2, 28)) == 0
+    assert received((2026, 4, 1), (2026, 4, 1)) == 1
