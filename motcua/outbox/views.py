@@ -44,6 +44,7 @@ def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         outbox_log(user=request.user, state=state, dossier_code=code), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    counts = outbox_counts(user=request.user)
     today = timezone.localdate()
     agency = default_report_agency(request.user)
     return render(
@@ -54,7 +55,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "state": state,
             "code": code,
             "states": MessageState.choices,
-            "counts": outbox_counts(user=request.user),
+            "counts": [(value, label, counts[value]) for value, label in MessageState.choices],
             "configured": endpoint_configured(),
             "may_resend": may_resend(request.user),
             "resendable": (MessageState.REJECTED, MessageState.FAILED),

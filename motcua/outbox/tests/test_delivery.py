@@ -333,3 +333,12 @@ def test_a_status_change_costs_at_most_two_more_queries(
     with django_assert_num_queries(1):  # the insert only
         message = outbox_event_recorded(event)
     assert message.payload["procedure_code"] == HKD
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "nhiều"])
+def test_a_bad_limit_is_one_vietnamese_line_and_exit_2(limit):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("outbox_deliver", "--limit", limit)
+    assert error.value.returncode == 2

@@ -66,6 +66,14 @@ def test_a_reporter_sees_the_messages_of_their_subtree_only(client, office, mess
     assert "MaTTHC sai" in body
     assert "Gửi lại" not in body  # reporters read, administrators resend
     assert "MOTCUA_NATIONAL_ENDPOINT" in body  # not configured: the page says so
+    assert (
+        '<li data-state="rejected"><a href="?trang-thai=rejected">Bị từ chối</a>: <strong>1</strong>'
+        in body
+    )
+    assert (
+        '<li data-state="pending"><a href="?trang-thai=pending">Chờ gửi</a>: <strong>0</strong>'
+        in body
+    )
 
 
 def test_a_system_admin_sees_everything_and_may_resend(client, office, messages, settings):
