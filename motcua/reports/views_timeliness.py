@@ -135,7 +135,12 @@ def _first_error(form: forms.Form) -> str:
 
 def _filters(request: HttpRequest, agencies: list[Agency]):
     """(form, agency, query) from the request; agency None when the form is invalid."""
-    data = {**_defaults(request.user), **{k: v for k, v in request.GET.items() if v}}
+    given = {k: v for k, v in request.GET.items() if v}
+    # The other report pages speak ?from=&to= (ISO dates): the same link works here.
+    for alias, name in (("from", "date_from"), ("to", "date_to")):
+        if alias in given:
+            given.setdefault(name, given.pop(alias))
+    data = {**_defaults(request.user), **given}
     form = TimelinessForm(data, agencies=agencies)
     if not form.is_valid():
         return form, None, {}

@@ -205,3 +205,15 @@ def test_the_page_has_no_inline_style_or_script(scenario):
     html = page.content.decode()
     assert "<script>" not in html
     assert "style=" not in html
+
+
+def test_the_other_report_pages_period_parameters_work_too(scenario):
+    office, _rows = scenario
+    client = signed_in(office.officers[Role.REPORTER])
+    query = {"agency": office.commune.code, "from": "2026-03-01", "to": "2026-03-31"}
+
+    page = client.get(URL, query).content.decode()
+    listed = client.get(URL + "ho-so/", {**query, "column": "received_total"}).content.decode()
+
+    assert "UBND xã Hàm Yên — từ ngày 01/03/2026 đến ngày 31/03/2026" in page
+    assert f'data-count="{TOTAL["received_total"]}"' in listed
