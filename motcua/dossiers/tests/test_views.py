@@ -879,8 +879,8 @@ def test_the_dossier_page_costs_a_fixed_number_of_queries(
 
     # session, user, officer check; system-admin check; the dossier and its six prefetches;
     # roles and steps for the allowed actions; the partner agencies of the liên thông form;
-    # the "Lệ phí" block (fees, payments, the viewer's roles)
-    with django_assert_num_queries(17):
+    # the "Lệ phí" block (fees, payments, the viewer's roles); the personal-data access row
+    with django_assert_num_queries(18):
         response = client.get(reverse("dossiers:detail", args=[dossier.code]))
 
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.audit.services import personal_data_book_accessed
 from motcua.common.errors import Forbidden, InvalidInput, NotFound
 from motcua.dossiers.forms import tracking_book_pdf, tracking_book_xlsx
 from motcua.dossiers.forms.book import book_dossiers
@@ -129,6 +130,9 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         if download:
             content_type, build = DOWNLOADS[download]
             response = HttpResponse(build(**period), content_type=content_type)
+            personal_data_book_accessed(
+                request=request, dossiers=[d.pk for d in book_dossiers(**period)], detail=download
+            )
             response["Content-Disposition"] = content_disposition_header(
                 True, _filename(agency, date_from, date_to, download)
             )
@@ -137,6 +141,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     except InvalidInput as error:
         return _render(request, form, error=error.message, status=error.status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    personal_data_book_accessed(request=request, dossiers=page.object_list)
     query = {
         "desk": agency.code,
         "date_from": f"{date_from:%d/%m/%Y}",
