@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("motcua.dossiers.urls_auth")),
     path("", include("motcua.portal.urls")),
 ]
+
+handler404 = "motcua.common.views.page_not_found"
+handler500 = "motcua.common.views.server_error"

@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from motcua.api.dossiers import router as dossiers_router
 from motcua.api.lookup import router as lookup_router
 from motcua.api.procedures import router as procedures_router
-from motcua.api.schemas import paging_error
+from motcua.api.schemas import ErrorOut, paging_error
 from motcua.common.errors import DomainError
 
 api = NinjaAPI(
@@ -71,6 +71,6 @@ def _http_error(request: HttpRequest, exc: HttpError):
     )
 
 
-@api.get("/health", tags=["system"], summary="Health check")
+@api.get("/health", response={200: dict, 400: ErrorOut}, tags=["system"], summary="Health check")
 def health(request: HttpRequest) -> dict:
     return {"status": "ok"}

@@ -52,7 +52,7 @@ class PublicStatusOut(Schema):
 
 @router.get(
     "/{path:code}",
-    response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: PublicStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary=gettext_lazy("Tra cứu tình trạng hồ sơ"),
     description=gettext_lazy(
         "Trạng thái, các mốc thời gian, nơi đang xử lý và lịch sử của một hồ sơ theo mã hồ sơ. "

@@ -154,7 +154,7 @@ def procedure_list(
 
 @router.get(
     "/{code}",
-    response={200: ProcedureDetailOut, 404: ErrorOut},
+    response={200: ProcedureDetailOut, 400: ErrorOut, 404: ErrorOut},
     url_name="procedure_detail",
     operation_id="procedure_detail",
     summary=gettext_lazy("Chi tiết một thủ tục hành chính"),

@@ -138,7 +138,7 @@ def dossier_worklist(
 
 @router.get(
     "/{code}",
-    response={200: DossierOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: DossierOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     url_name="dossier_get",
     operation_id="dossier_get",
     summary=gettext_lazy("Chi tiết hồ sơ (dành cho cán bộ)"),
