@@ -52,6 +52,19 @@ class FailingSms(SmsBackend):
         raise SmsError("gateway down")
 
 
+class FlakySms(SmsBackend):
+    """Down for its first two calls, then up: what it sent is kept in `sent`."""
+
+    calls = 0
+    sent: list[str] = []  # shared on purpose: a backend is made per message
+
+    def send(self, *, to: str, text: str) -> None:
+        FlakySms.calls += 1
+        if FlakySms.calls <= 2:
+            raise SmsError("gateway down")
+        FlakySms.sent.append(text)
+
+
 @pytest.fixture
 def office(db, settings, tmp_path):
     settings.MOTCUA_PUBLIC_BASE_URL = "http://motcua.example.vn"
@@ -254,6 +267,29 @@ def test_a_failing_sms_gateway_is_retried_with_backoff_then_given_up_and_the_dos
         assert notifications_retry_due() == 0
     assert sms.sent_at is None
     assert len(mail.outbox) == 1
+
+
+def test_a_gateway_that_comes_back_gets_the_message_once(
+    office, hkd, immediate, settings, django_capture_on_commit_callbacks
+):
+    settings.MOTCUA_SMS_BACKEND = "motcua.notifications.tests.test_services.FlakySms"
+    FlakySms.calls, FlakySms.sent = 0, []
+
+    dossier = receive_committed(office, hkd, django_capture_on_commit_callbacks)
+    clock = RECEIVED_AT
+    for wait in (1, 5):  # the first retry fails too; the second goes through
+        clock += timedelta(minutes=wait)
+        with time_machine.travel(clock, tick=False):
+            assert notifications_retry_due() == 1
+
+    sms = Notification.objects.get(channel=Channel.SMS)
+    assert (sms.status, sms.attempts, sms.sent_at) == (NotificationStatus.SENT, 3, clock)
+    assert FlakySms.sent == [sms.body]
+    with time_machine.travel(clock + timedelta(days=1), tick=False):
+        assert notifications_retry_due() == 0  # delivered: never sent again
+    assert len(FlakySms.sent) == 1
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
 
 
 def test_a_backend_that_defers_gets_the_retry_enqueued_for_its_time(office, hkd, dummy, settings):
