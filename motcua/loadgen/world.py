@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Channel, Procedure, ProcedureLevel
 from motcua.common.errors import InvalidInput
 from motcua.dossiers.models import Dossier, RuleVersion
-from motcua.dossiers.services.plan import _build_steps, _processing_time, competent_agency_for
+from motcua.dossiers.services.plan import (
+    competent_agency_for,
+    processing_time_for,
+    route_steps_build,
+)
 from motcua.organizations.models import Agency, AgencyKind, Membership
 from motcua.workdays.engine import CALENDAR_CUTOFF, OFFICE_TZ, WorkCalendar
 from motcua.workdays.selectors import calendar_for_agency
@@ -149,7 +153,7 @@ def _route(procedure: Procedure, desk: Agency, competent: Agency, channel: str) 
     probe = Dossier(
         procedure=procedure, receiving_agency=desk, competent_agency=competent, channel=channel
     )
-    steps = _build_steps(probe, _processing_time(procedure, channel))
+    steps = route_steps_build(probe, processing_time_for(procedure, channel))
     return [
         StepPlan(
             name=s.name,
@@ -219,7 +223,7 @@ def world_build(*, agency_codes: list[str], years: int, now: datetime) -> World:
                     routes = {c: _route(procedure, desk, competent, c) for c in channels}
                 times = {}
                 for channel in channels:
-                    row = _processing_time(procedure, channel)
+                    row = processing_time_for(procedure, channel)
                     times[channel] = (Decimal(row.amount), row.unit)
             except InvalidInput:
                 continue  # a procedure without a processing time cannot be received

@@ -53,7 +53,7 @@ def unit_key(unit_name: str) -> str:
 # -- the route and the clock ---------------------------------------------------------------------
 
 
-def _processing_time(procedure: Procedure, channel: str) -> ProcessingTime:
+def processing_time_for(procedure: Procedure, channel: str) -> ProcessingTime:
     times = {row.channel: row for row in procedure.processing_times.all()}
     row = times.get(channel) or times.get(Channel.DIRECT)
     if row is None:
@@ -119,7 +119,7 @@ def _default_template(amount: Decimal, unit: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _build_steps(dossier: Dossier, processing: ProcessingTime) -> list[DossierStep]:
+def route_steps_build(dossier: Dossier, processing: ProcessingTime) -> list[DossierStep]:
     """The dossier's route from the procedure's workflow template (not saved yet)."""
     from motcua.catalog.models import WorkflowStep
 
@@ -185,7 +185,7 @@ def start_processing(dossier: Dossier, at: datetime) -> DossierStep:
     step, now active."""
     dossier.received_at = at
     dossier.rule_version = rule_version_on(local_date(at))
-    processing = _processing_time(dossier.procedure, dossier.channel)
+    processing = processing_time_for(dossier.procedure, dossier.channel)
     calendar = calendar_of(dossier)
     cutoff = cutoff_of(dossier)
     dossier.processing_amount = processing.amount
@@ -196,7 +196,7 @@ def start_processing(dossier: Dossier, at: datetime) -> DossierStep:
     dossier.status = DossierStatus.RECEIVED
     if dossier.channel == Channel.ONLINE:
         dossier.is_digitized = True  # it came electronically
-    steps = _build_steps(dossier, processing)
+    steps = route_steps_build(dossier, processing)
     _plan_steps(steps, dossier.clock_started_at, calendar)
     # The first step starts now; its due time stays the planned one, counted from where the
     # clock starts, not from the receipt. The route is written in one statement.
