@@ -47,7 +47,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The HTTP benchmark drives the server with wrk (Debian package), installed here when missing.
+# On generated data: BENCH_DATABASE_URL=postgres://… make bench (see docs/scaling.md).
 bench: migrate
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "wrk is missing (apt-get install wrk): bench.http will report an error"
 	$(BIN)/python -m bench
 
 clean:
