@@ -862,7 +862,7 @@ def test_openapi_lists_every_dossier_operation_with_its_error_responses(client):
     expected = {
         ("/api/v1/dossiers", "post"): ("dossier_create", ["201", "400", "401", "403", "409"]),
         ("/api/v1/dossiers", "get"): ("dossier_worklist", ["200", "400", "401"]),
-        ("/api/v1/dossiers/{code}", "get"): ("dossier_get", ["200", "401", "404"]),
+        ("/api/v1/dossiers/{code}", "get"): ("dossier_get", ["200", "400", "401", "404"]),
         **{
             (f"/api/v1/dossiers/{{code}}/actions/{action}", "post"): (
                 f"dossier_{action}",

@@ -245,4 +245,4 @@ def test_fixed_window_counts_and_resets():
 def test_openapi_documents_the_lookup(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
 
-    assert set(paths["/api/v1/lookup/{code}"]["get"]["responses"]) == {"200", "404", "429"}
+    assert set(paths["/api/v1/lookup/{code}"]["get"]["responses"]) == {"200", "400", "404", "429"}

@@ -221,4 +221,4 @@ def test_openapi_lists_both_operations_with_their_parameters(client, db):
         ("query", "agency"),
     ]
     assert set(listing["responses"]) == {"200", "400", "404"}
-    assert set(detail["responses"]) == {"200", "404"}
+    assert set(detail["responses"]) == {"200", "400", "404"}

@@ -12,6 +12,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -25,6 +27,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # The boundary-value phase (every edge of every parameter, some hundred calls per operation) runs
 # only when asked: SCHEMA_FUZZ_COVERAGE=1 (make bench-style long run); CI runs generated examples.
 schema.config.phases.coverage.enabled = os.environ.get("SCHEMA_FUZZ_COVERAGE") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_across_requests():
+    """As Django's test client does: a request's end must not close the database connection
+    that holds the test's transaction (PostgreSQL would lose the test's data and its state)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
