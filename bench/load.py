@@ -71,16 +71,27 @@ class User:
     def request(self, kind, method, path, *, body=None, headers=None, ok=(200,)):
         headers = dict(headers or {})
         began = time.perf_counter()
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.target.port, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            self.conn = None
-            self.results.error(f"{kind} {path}: {type(error).__name__} {error}")
-            return None, b"", ""
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.target.port,
+                                                           timeout=30)  # fmt: skip
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.conn = None
+                # The server closes a keep-alive connection left idle while the user read the
+                # page; a browser then opens a new one and sends the request again, once.
+                stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError,
+                                           BrokenPipeError))  # fmt: skip
+                if attempt == 1 and reused and stale:
+                    began = time.perf_counter()
+                    continue
+                self.results.error(f"{kind} {path}: {type(error).__name__} {error}")
+                return None, b"", ""
         self.results.add(kind, time.perf_counter() - began)
         if response.status not in ok:
             self.results.error(f"{kind} {method} {path}: HTTP {response.status} {content[:160]!r}")
@@ -149,18 +160,30 @@ class User:
         cookie = session + (f"; csrftoken={csrf.group(1)}" if csrf else "")
         form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
         body = urlencode({"csrfmiddlewaretoken": token.group(1).decode()})
-        self.request("counter", "POST", f"{page}goi-tiep/", body=body, headers=form, ok=(302,))
-        status, content, _ = self.request("counter", "GET", page, headers={"Cookie": cookie})
-        called = re.search(rb"/ve/(\d+)/phuc-vu/", content or b"")
-        if called:
-            ticket = called.group(1).decode()
-            for slug in ("phuc-vu", "ket-thuc"):
-                self.request("counter", "POST", f"{page}ve/{ticket}/{slug}/", body=body,
-                             headers=form, ok=(302,))  # fmt: skip
+        if not self.finish_current(page, content, body, form):
+            self.request("counter", "POST", f"{page}goi-tiep/", body=body, headers=form,
+                         ok=(302,))  # fmt: skip
+            status, content, _ = self.request("counter", "GET", page, headers={"Cookie": cookie})
+            self.finish_current(page, content, body, form)
+
+    def finish_current(self, page: str, content: bytes | None, body: str, form: dict) -> bool:
+        """Serve and finish the number the counter holds, if it holds one."""
+        held = re.search(rb"/ve/(\d+)/(phuc-vu|ket-thuc)/", content or b"")
+        if not held:
+            return False
+        ticket = held.group(1).decode()
+        slugs = ("phuc-vu", "ket-thuc") if held.group(2) == b"phuc-vu" else ("ket-thuc",)
+        for slug in slugs:
+            self.request("counter", "POST", f"{page}ve/{ticket}/{slug}/", body=body,
+                         headers=form, ok=(302,))  # fmt: skip
+        return True
 
 
-def simulate(target: Target, *, users: int, seconds: float, seed: int = 20261126) -> dict:
-    """Run `users` simulated users for `seconds`; return the figures."""
+def simulate(
+    target: Target, *, users: int, seconds: float, think=(1.0, 3.0), seed: int = 20261126
+) -> dict:
+    """Run `users` simulated users for `seconds`, each waiting `think` seconds (uniform) between
+    two clicks as a person reading the page does; return the figures."""
     results = Results()
     deadline = time.monotonic() + seconds
     counters = list(target.counters)
@@ -182,7 +205,7 @@ def simulate(target: Target, *, users: int, seconds: float, seed: int = 20261126
                 act = user.citizen
         while time.monotonic() < deadline:
             act()
-            time.sleep(user.rng.uniform(0.05, 0.5))  # a user reads before the next click
+            time.sleep(user.rng.uniform(*think))  # a user reads before the next click
 
     threads = [threading.Thread(target=life, args=(n,)) for n in range(users)]
     began = time.monotonic()

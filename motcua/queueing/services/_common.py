@@ -60,7 +60,11 @@ def lock_counter(counter: Counter) -> Counter:
     click) run one after the other, so it never holds two called numbers."""
     if counter is None or counter.pk is None:
         raise NotFound(code="counter_not_found")
-    fresh = Counter.objects.select_for_update().select_related("desk").filter(pk=counter.pk)
+    # Only the counter's row: FOR UPDATE on the joined desk would also lock the agency row that
+    # every ticket insert and board bump of the desk key-shares (a deadlock under load).
+    fresh = (
+        Counter.objects.select_for_update(of=("self",)).select_related("desk").filter(pk=counter.pk)
+    )
     locked = fresh.first()
     if locked is None:
         raise NotFound(code="counter_not_found")

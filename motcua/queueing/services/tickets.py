@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from motcua.common.db import retry_on_deadlock
 from motcua.common.errors import Conflict, InvalidInput, NotFound
 from motcua.organizations.access import user_has_role
 from motcua.organizations.models import Agency, AgencyKind, Counter, Role
@@ -77,6 +78,7 @@ def _clean_request_key(request_key) -> str:
     return request_key
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_issue(
     *,
@@ -137,6 +139,7 @@ def _first_in_line(counter: Counter, day) -> Ticket | None:
     return line.first()
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_call_next(*, counter: Counter, actor) -> Ticket | None:
     """Call the next ticket to the counter: the counter's transferred tickets and the lines of
@@ -200,6 +203,7 @@ def _move(
     return ticket
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_recall(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """Call the same number again (the board announces it once more)."""
@@ -210,6 +214,7 @@ def ticket_recall(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.RECALL, at, "called_at", "call_count")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_start_serving(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """The citizen has come to the counter."""
@@ -221,6 +226,7 @@ def ticket_start_serving(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.START, at, "served_at", shown=False)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_no_show(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """Called and not come: the ticket is closed, the counter free for the next number."""
@@ -230,6 +236,7 @@ def ticket_no_show(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.NO_SHOW, at, "finished_at")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_hold(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """The citizen steps aside (a copy to make, a paper to fetch); the counter serves others
@@ -238,6 +245,7 @@ def ticket_hold(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.HOLD, now())
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_resume(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """Call a held ticket back to its counter (announced like a call)."""
@@ -249,6 +257,7 @@ def ticket_resume(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.RESUME, at, "called_at", "call_count")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_finish(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     """Served: the ticket is closed."""
@@ -258,6 +267,7 @@ def ticket_finish(*, counter: Counter, ticket: Ticket, actor) -> Ticket:
     return _move(counter, ticket, actor, TicketAction.FINISH, at, "finished_at")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_transfer(
     *,
@@ -317,6 +327,7 @@ def ticket_transfer(
     )  # fmt: skip
 
 
+@retry_on_deadlock
 @transaction.atomic
 def ticket_link_dossier(*, ticket: Ticket, dossier, actor) -> Ticket:
     """Record the dossier received from this ticket (the intake page calls this): the dossier
