@@ -8,7 +8,7 @@ A module's `run()` returns a flat dict of figures. Two suffixes pair figures in 
 - `<name>_floor`: the same quantity measured for the cheapest comparable thing in the same run
   (a trivial endpoint, a raw SQL aggregate). The table shows the floor next to `<name>` and the
   ratio value ÷ floor.
-- `<name>_target`: the goal. Figures ending in `_ms` (or `_mb`, `_queries`) must stay at or below
+- `<name>_target`: the goal. Figures ending in `_ms` (or `_mb`, `_queries`, `errors`) must stay at or below
   their target, every other figure at or above it; the table says whether it is met.
 Both may be given for one name. Paired figures are not repeated as rows of their own.
 """
@@ -38,7 +38,7 @@ def _modules() -> list[str]:
     )
 
 
-_LOWER_IS_BETTER = ("_ms", "_mb", "_queries", "_seconds")
+_LOWER_IS_BETTER = ("_ms", "_mb", "_queries", "_seconds", "errors")
 
 
 def _number(value) -> bool:
