@@ -254,7 +254,7 @@ def payment_callback(*, payload: dict, signature: str) -> Payment:
     try:
         with transaction.atomic():
             payment = (
-                Payment.objects.select_for_update()
+                Payment.objects.select_for_update(of=("self",))  # not the dossier its order joins
                 .filter(pk=result.payment_id, method=PaymentMethod.ONLINE)
                 .first()
             )

@@ -106,7 +106,7 @@ def rating_submit(
         reason = ""
     with transaction.atomic():
         locked = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))  # not the agency row it joins
             .select_related("receiving_agency")
             .get(pk=dossier.pk)
         )

@@ -75,7 +75,8 @@ def lock_ticket(ticket: Ticket) -> Ticket:
     """Lock the ticket's row and refresh `ticket` from it in place."""
     if ticket is None or ticket.pk is None:
         raise NotFound(code="ticket_not_found")
-    fresh = Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+    # OF the ticket only: its ordering joins the desk, whose row must stay unlocked (deadlocks).
+    fresh = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket.pk).first()
     if fresh is None:
         raise NotFound(code="ticket_not_found")
     for field in Ticket._meta.concrete_fields:
