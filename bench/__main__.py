@@ -125,6 +125,11 @@ def main() -> int:
     now = datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh"))
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{now:%Y-%m-%d}.json"
+    if path.exists():
+        # Another run of the same day (e.g. BENCH_ONLY=load): keep its other modules' figures.
+        earlier = json.loads(path.read_text())
+        results = {**earlier.get("results", {}), **results}
+        rows = table_rows(results)
     document = {
         "measured_at": now.isoformat(timespec="seconds"),
         "machine": {
