@@ -177,7 +177,9 @@ def dashboard_page(data: Dashboard) -> dict:
             labels=[f"{day.day:%d/%m}" for day in data.queue],
             series=[
                 Series(_("Trung bình"), [day.average_wait for day in data.queue]),
-                Series(_("90 phần trăm công dân chờ không quá"), [day.p90_wait for day in data.queue]),
+                Series(
+                    _("90 phần trăm công dân chờ không quá"), [day.p90_wait for day in data.queue]
+                ),
             ],
         ),
     }
