@@ -288,12 +288,12 @@ def prepare(*, desk, procedure, counters: int = 4, officers: int = 4) -> dict:
             counter = counter_create(desk=desk, number=number, name=f"Quầy đo tải {n + 1}")
         made.append(counter)
     area = ServiceArea.objects.filter(desk=desk, code="T").first()
-    if area is None:
+    if area is None and made:
         area = service_area_create(desk=desk, code="T", name="Đo tải", counters=made)
     return {
         "desk_code": desk.code,
         "procedure_code": procedure.code,
-        "area_id": area.pk,
+        "area_id": area.pk if area is not None else 0,
         "intake_token": secret,
         "officer_cookies": [session_cookie(officer(f"tai.canbo{n}")) for n in range(officers)],
         "counters": [(c.pk, session_cookie(officer(f"tai.quay{n}"))) for n, c in enumerate(made)],
