@@ -54,6 +54,10 @@ def api_token_create(*, user, name: str, expires_at: datetime | None = None):
     value; show it to the person once."""
     name = api_token_check(user=user, name=name, expires_at=expires_at)
     secret = secrets.token_urlsafe(32)
+    while secret.startswith("-"):
+        # Its prefix names the token on the command line (`api_token revoke PREFIX`), where a
+        # leading dash would read as an option.
+        secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name,

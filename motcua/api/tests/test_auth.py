@@ -353,6 +353,16 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+def test_no_secret_starts_with_a_dash_so_its_prefix_is_never_read_as_an_option(
+    officer, monkeypatch
+):
+    drawn = iter(["-startsWithADash" * 3, "plainSecretValue" * 3])
+    monkeypatch.setattr("motcua.api.services.secrets.token_urlsafe", lambda n: next(drawn))
+    token, secret = api_token_create(user=officer, name="Đồng bộ")
+    assert secret == "plainSecretValue" * 3
+    assert not token.key_prefix.startswith("-")
+
+
 def test_the_command_prints_the_secret_once_and_revokes_by_prefix(officer, clock):
     out, err = run("create", "--user", "chuyenvien", "--name", "Đồng bộ", "--expires", "2026-12-31")
     secret = out.strip()
