@@ -165,10 +165,9 @@ def test_the_applicant_of_a_desk_dossier_answers_at_the_desk_only(office, hkd, c
     assert snapshot(dossier) == before
 
 
-def test_an_intake_request_answered_online_returns_the_dossier_to_the_desk_as_new(
-    office, hkd, citizen
-):
-    # Given an online dossier submitted Monday 08:00 that the desk found incomplete at 09:00
+@pytest.fixture
+def incomplete_online(office, hkd, citizen):
+    """Submitted online Monday 2/3/2026 08:00; the desk found it incomplete at 09:00."""
     dossier = submit(office, hkd, at=local(2026, 3, 2, 8, 0), citizen=citizen)
     at(
         local(2026, 3, 2, 9, 0),
@@ -178,6 +177,13 @@ def test_an_intake_request_answered_online_returns_the_dossier_to_the_desk_as_ne
         items=ITEMS,
         reason="Thiếu hợp đồng thuê",
     )
+    return dossier
+
+
+def test_an_intake_request_answered_online_returns_the_dossier_to_the_desk_as_new(
+    office, hkd, citizen, incomplete_online
+):
+    dossier = incomplete_online
 
     # When the citizen uploads the missing item on Wednesday 10:00
     at(
@@ -222,17 +228,9 @@ def test_an_intake_request_answered_online_returns_the_dossier_to_the_desk_as_ne
     assert dossier.due_at == local(2026, 3, 9, 10, 30)
 
 
-def test_the_desk_recording_an_online_intake_answer_receives_the_dossier(office, hkd, citizen):
+def test_the_desk_recording_an_online_intake_answer_receives_the_dossier(office, incomplete_online):
     # The citizen brought the missing paper to the desk: checked there, received at once.
-    dossier = submit(office, hkd, at=local(2026, 3, 2, 8, 0), citizen=citizen)
-    at(
-        local(2026, 3, 2, 9, 0),
-        dossier_request_supplement,
-        actor=office.reception,
-        dossier=dossier,
-        items=ITEMS,
-        reason="Thiếu hợp đồng thuê",
-    )
+    dossier = incomplete_online
     at(
         local(2026, 3, 4, 10, 0),
         dossier_supplement_received,
