@@ -25,7 +25,6 @@ from motcua.loadgen.rows import (
     REFUSED,
     REFUSED_AT_INTAKE,
     Batch,
-    Counters,
     Stop,
     local_date,
     receipt_time,
@@ -46,8 +45,8 @@ from motcua.workdays.engine import (
 class Life(Holds):
     """Plays one dossier. `ids` hands out primary keys (see writers.IdPool)."""
 
-    def __init__(self, *, world: World, rng: random.Random, ids, counters: Counters, now: datetime):
-        self.world, self.rng, self.ids, self.counters, self.now = world, rng, ids, counters, now
+    def __init__(self, *, world: World, rng: random.Random, ids, now: datetime):
+        self.world, self.rng, self.ids, self.now = world, rng, ids, now
         self.batch = Batch()
 
     # -- helpers ---------------------------------------------------------------------------

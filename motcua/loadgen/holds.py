@@ -144,18 +144,19 @@ class Holds:
     def _pay(self, at: datetime, lane: Lane, channel: str) -> None:
         d = self.d
         method = PaymentMethod.ONLINE if channel == Channel.ONLINE else PaymentMethod.CASH
-        number = self.counters.receipt(lane.desk.pk, local_date(at).year)
         amount = f"{lane.fee:,}".replace(",", ".")
+        # The receipt number is given when the batch is written (writers.receipts_number).
         self._event(at, "payment", d["status"], agency_id=lane.desk.pk,
-                    note=f"Thu {amount} đồng, biên lai số {number}.",
+                    note=f"Thu {amount} đồng, biên lai số {{receipt}}.",
                     public_note=f"Đã nộp phí, lệ phí: {amount} đồng.",
-                    data={"amount": lane.fee, "method": method, "receipt_number": number})  # fmt: skip
+                    data={"amount": lane.fee, "method": method, "receipt_number": ""})  # fmt: skip
         self.batch.payments.append({
             "dossier_id": d["id"], "amount": lane.fee, "method": method,
-            "status": PaymentStatus.PAID, "receipt_number": number,
+            "status": PaymentStatus.PAID, "receipt_number": "",
             "reference": f"LG{d['id']}" if method == PaymentMethod.ONLINE else "",
             "recorded_by_id": self.batch.events[-1]["actor_id"],
             "created_at": at, "paid_at": at,
+            "_receipt": (lane.desk.pk, local_date(at).year), "_event": self.batch.events[-1],
         })  # fmt: skip
 
     def _rate(self, at: datetime) -> None:

@@ -1,5 +1,5 @@
 """The pieces of generated history: the shares of what happens to dossiers, the rows of a
-batch, the numbers given (codes of the day, receipts), and the small time helpers."""
+batch, the numbers given (codes of the day), and the small time helpers."""
 
 import random
 from dataclasses import dataclass, field
@@ -55,12 +55,11 @@ class Batch:
 
 @dataclass
 class Counters:
-    """Numbers already given: of the day per desk (the code), of the year per desk (receipts)."""
+    """Numbers of the day per desk already given (the code). Receipt numbers are given when a
+    batch is written (writers.receipts_number), from the database's own counter."""
 
     daily: dict[tuple[int, date], int]
-    receipts: dict[tuple[int, int], int]
     used_daily: set = field(default_factory=set)
-    used_receipts: set = field(default_factory=set)
 
     def code(self, desk, day: date) -> str:
         key = (desk.pk, day)
@@ -69,20 +68,11 @@ class Counters:
         self.used_daily.add(key)
         return f"{desk.code}-{day:%y%m%d}-{value:04d}"
 
-    def taken(self) -> tuple[list, list]:
-        """(desk, day, last) and (desk, year, last) used since the last call."""
+    def taken(self) -> list:
+        """(desk, day, last) used since the last call."""
         daily = [(*key, self.daily[key]) for key in sorted(self.used_daily)]
-        receipts = [(*key, self.receipts[key]) for key in sorted(self.used_receipts)]
         self.used_daily.clear()
-        self.used_receipts.clear()
-        return daily, receipts
-
-    def receipt(self, desk_id: int, year: int) -> str:
-        key = (desk_id, year)
-        value = self.receipts.get(key, 0) + 1
-        self.receipts[key] = value
-        self.used_receipts.add(key)
-        return f"BL-{year}-{value:06d}"
+        return daily
 
 
 def local_date(instant: datetime) -> date:

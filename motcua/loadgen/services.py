@@ -1,11 +1,13 @@
 """`load_generate`: years of realistic one-stop history in the configured database, in batches
 (one transaction each), for scale tests and benchmarks.
 
-Deterministic for a seed: the same arguments on the same demo data give the same dossiers (ids
-aside). Codes follow `<desk code>-<YYMMDD>-<number>` and continue each desk's numbering of the day,
+Deterministic for a seed and a number of processes: the same arguments on the same demo data give
+the same dossiers (ids aside). Codes follow `<desk code>-<YYMMDD>-<number>` and continue each desk's numbering of the day,
 so live intake after a generation carries on where it stopped.
 """
 
+import multiprocessing
+import queue
 import random
 import sys
 import threading
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from queue import Queue
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from motcua.loadgen.writers import (
     counters_load,
     counters_store,
     existing_codes,
+    receipts_number,
 )
 from motcua.organizations.demo import DEMO_CATALOG, PROVINCE_CODE, demo_organizations_seed
 from motcua.organizations.models import Agency
@@ -99,55 +102,150 @@ def load_generate(
     agency_codes: list[str] | None = None,
     seed: int = 1,
     batch_size: int = 20_000,
+    workers: int = 1,
     progress_stream=None,
 ) -> LoadResult:
+    """Generate `dossiers` in batches of `batch_size`. With `workers` > 1 on PostgreSQL, that
+    many processes each play and write their own stretch of days (the codes of a day are then
+    given by one process only; receipt numbers come from the database's counter)."""
     dossiers = _check(_("Số hồ sơ"), dossiers, 1, MAX_DOSSIERS)
     years = _check(_("Số năm"), years, 1, 30)
     batch_size = _check(_("Cỡ lô"), batch_size, 1, 1_000_000)
+    workers = _check(_("Số tiến trình"), workers, 1, 32)
     began = time.perf_counter()
     result = LoadResult(demo_seeded=_demo_ensure())
     now = timezone.now()
     world = world_build(agency_codes=agency_codes or [], years=years, now=now)
-    desk_ids = sorted(world.calendars)
-    daily, receipts = counters_load(desk_ids)
-    counters = Counters(daily=daily, receipts=receipts)
-    ids = IdPool()
-    rng = random.Random(seed)  # noqa: S311 — generated history, not secrets
     days = next(iter(world.working_days.values()))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1  # one writer on SQLite; a caller's transaction (tests) is one connection
+    if workers > 1:
+        # Every batch its own stretch of days, so no day is shared by two processes.
+        batch_size = max(batch_size, ceil(dossiers / len(days)))
     batches = ceil(dossiers / batch_size)
+    workers = min(workers, batches)
+    plan = _Plan(
+        world, days, now, dossiers, batch_size, batches, counters_load(sorted(world.calendars))
+    )
     progress = Progress(dossiers, progress_stream)
-    # On PostgreSQL a second thread (its own connection) writes a batch while the next one is
-    # played, so the server's work overlaps Python's. On SQLite (one writer) and inside a
-    # caller's transaction (tests) the batches are written inline.
-    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-    writer = _Writer(world, counters, result, progress) if threaded else None
-    for number in range(batches):
-        count = min(batch_size, dossiers - number * batch_size)
-        # Each batch covers the next stretch of days, so numbers of a day follow the clock.
-        first = number * len(days) // batches
-        last = max((number + 1) * len(days) // batches, first + 1)
-        stretch = days[first:last]
-        life = Life(world=world, rng=rng, ids=ids, counters=counters, now=now)
-        for day in sorted(rng.choice(stretch) for _n in range(count)):
-            life.play(day)
-        _n, receipts = counters.taken()
-        if writer is None:
-            _store(life.batch, receipts, world, counters, result, progress)
-        else:
-            writer.put(life.batch, receipts)
-    if writer is not None:
-        writer.finish()
+    if workers == 1:
+        _generate_part(plan, range(batches), random.Random(seed), result, progress)  # noqa: S311
+    else:
+        _generate_parallel(plan, workers, seed, result, progress)
     progress.close()
     result.seconds = time.perf_counter() - began
     return result
 
 
-def _store(batch, receipts, world, counters: Counters, result: LoadResult, progress) -> None:
+@dataclass
+class _Plan:
+    world: object
+    days: list
+    now: object
+    dossiers: int
+    batch_size: int
+    batches: int
+    daily: dict
+
+
+def _generate_part(plan: _Plan, numbers: range, rng, result: LoadResult, progress) -> None:
+    """Play and store the batches `numbers` (of plan.batches)."""
+    world, days, batches = plan.world, plan.days, plan.batches
+    counters = Counters(daily=dict(plan.daily))
+    ids = IdPool()
+    # On PostgreSQL a second thread (its own connection) writes a batch while the next one is
+    # played, so the server's work overlaps Python's. On SQLite (one writer) and inside a
+    # caller's transaction (tests) the batches are written inline.
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    writer = _Writer(world, counters, result, progress) if threaded else None
+    for number in numbers:
+        count = min(plan.batch_size, plan.dossiers - number * plan.batch_size)
+        # Each batch covers the next stretch of days, so numbers of a day follow the clock.
+        first = number * len(days) // batches
+        last = max((number + 1) * len(days) // batches, first + 1)
+        stretch = days[first:last]
+        life = Life(world=world, rng=rng, ids=ids, now=plan.now)
+        for day in sorted(rng.choice(stretch) for _n in range(count)):
+            life.play(day)
+        if writer is None:
+            _store(life.batch, world, counters, result, progress)
+        else:
+            writer.put(life.batch)
+    if writer is not None:
+        writer.finish()
+
+
+def _generate_parallel(plan: _Plan, workers: int, seed: int, result: LoadResult, progress) -> None:
+    """`workers` forked processes, each with a contiguous block of batches; the parent shows
+    their progress and adds up their rows."""
+    context = multiprocessing.get_context("fork")
+    shared = context.Array("q", workers * 2)  # per process: dossiers, rows written so far
+    answers = context.Queue()
+    connections.close_all()  # each process opens its own
+    processes = []
+    for part in range(workers):
+        numbers = range(part * plan.batches // workers, (part + 1) * plan.batches // workers)
+        process = context.Process(
+            target=_part_main,
+            args=(plan, numbers, seed * 1000 + part, shared, part, answers),
+            name=f"generate_load-{part}",
+        )
+        process.start()
+        processes.append(process)
+    try:
+        pending = workers
+        while pending:
+            try:
+                part, rows, error = answers.get(timeout=0.5)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise RuntimeError("a generator process ended without answering") from None
+            else:
+                pending -= 1
+                if error is not None:
+                    raise RuntimeError(error)
+                for name, value in rows.items():
+                    result.rows[name] = result.rows.get(name, 0) + value
+            done = sum(shared[2 * p] for p in range(workers))
+            progress.update(done, sum(shared[2 * p + 1] for p in range(workers)))
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+    result.dossiers = result.rows.get("dossiers", 0)
+
+
+class _SharedProgress:
+    """What a child process reports: its totals in the shared array."""
+
+    def __init__(self, shared, part: int):
+        self.shared, self.part = shared, part
+
+    def update(self, done: int, rows: int) -> None:
+        self.shared[2 * self.part] = done
+        self.shared[2 * self.part + 1] = rows
+
+
+def _part_main(plan, numbers, seed, shared, part, answers) -> None:  # pragma: no cover — forked
+    part_result = LoadResult()
+    try:
+        rng = random.Random(seed)  # noqa: S311 — generated history, not secrets
+        _generate_part(plan, numbers, rng, part_result, _SharedProgress(shared, part))
+    except BaseException as error:  # reported to the parent, which raises it
+        answers.put((part, {}, f"{type(error).__name__}: {error}"))
+    else:
+        answers.put((part, part_result.rows, None))
+    finally:
+        connections.close_all()
+
+
+def _store(batch, world, counters: Counters, result: LoadResult, progress) -> None:
+    receipts_number(batch.payments)
     with transaction.atomic():
         _number(batch.dossiers, world, counters)
-        daily, _r = counters.taken()
         batch_write(batch)
-        counters_store(daily, receipts)
+        counters_store(counters.taken())
     for name, value in vars(batch).items():
         result.rows[name] = result.rows.get(name, 0) + len(value)
     result.dossiers += len(batch.dossiers)
@@ -168,7 +266,7 @@ class _Writer:
         try:
             while (item := self.queue.get()) is not None:
                 if self.error is None:
-                    _store(*item, *self.args)
+                    _store(item, *self.args)
         except BaseException as error:  # handed to the main thread, which raises it
             self.error = error
             while self.queue.get() is not None:
@@ -176,11 +274,11 @@ class _Writer:
         finally:
             connection.close()
 
-    def put(self, batch, receipts) -> None:
+    def put(self, batch) -> None:
         if self.error is not None:
             self.queue.put(None)
             raise self.error
-        self.queue.put((batch, receipts))
+        self.queue.put(batch)
 
     def finish(self) -> None:
         self.queue.put(None)

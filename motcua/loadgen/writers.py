@@ -3,14 +3,15 @@
 Primary keys of the rows other rows point at (dossiers, steps, supplement requests, ratings) are
 taken up front: from the table's own sequence on PostgreSQL (`nextval`, so a live intake running
 at the same time never gets the same id), after the highest id on SQLite (one writer at a time).
-The day and receipt counters are raised to the highest number used, never lowered.
+The day counters are raised to the highest number used, never lowered; receipt numbers are
+reserved from the database's counter when a batch is written.
 """
 
 import json
 from datetime import date
 from operator import itemgetter
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from motcua.dossiers.models import (
     DailySequence,
@@ -182,24 +183,43 @@ def _raise_to(model, key_column: str, rows: list[tuple[int, object, int]]) -> No
             )
 
 
-def counters_store(daily: list[tuple], receipts: list[tuple]) -> None:
-    """Leave DailySequence and ReceiptSequence at the highest numbers used (never lower)."""
+def counters_store(daily: list[tuple]) -> None:
+    """Leave DailySequence at the highest numbers used (never lower)."""
     adapt = connection.ops.adapt_datefield_value
     _raise_to(DailySequence, "day", [(a, adapt(day), value) for a, day, value in daily])
-    _raise_to(ReceiptSequence, "year", receipts)
 
 
-def counters_load(desk_ids: list[int]) -> tuple[dict[tuple[int, date], int], dict]:
-    daily = {
+def counters_load(desk_ids: list[int]) -> dict[tuple[int, date], int]:
+    return {
         (agency_id, day): value
         for agency_id, day, value in DailySequence.objects.filter(
             agency_id__in=desk_ids
         ).values_list("agency_id", "day", "last_value")
     }
-    receipts = {
-        (agency_id, year): value
-        for agency_id, year, value in ReceiptSequence.objects.filter(
-            agency_id__in=desk_ids
-        ).values_list("agency_id", "year", "last_value")
-    }
-    return daily, receipts
+
+
+def receipts_number(payments: list[dict]) -> None:
+    """Give the batch's payments their receipt numbers (`BL-<year>-<nnnnnn>`, per desk and year,
+    in the order they were paid), reserved from ReceiptSequence in one atomic statement per desk
+    and year as the live counter does: generator processes and live payments never share one.
+    Also fills the number into the payment's event (note and data)."""
+    groups: dict[tuple[int, int], list[dict]] = {}
+    for row in payments:
+        groups.setdefault(row["_receipt"], []).append(row)
+    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for (agency_id, year), rows in sorted(groups.items()):
+            cursor.execute(
+                f"INSERT INTO {table} (agency_id, year, last_value) VALUES (%s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (agency_id, year) DO UPDATE SET "
+                f"last_value = {table}.last_value + excluded.last_value RETURNING last_value",
+                [agency_id, year, len(rows)],
+            )
+            first = int(cursor.fetchone()[0]) - len(rows) + 1
+            rows.sort(key=itemgetter("paid_at"))
+            for value, row in enumerate(rows, start=first):
+                number = f"BL-{year}-{value:06d}"
+                row["receipt_number"] = number
+                event = row["_event"]
+                event["data"]["receipt_number"] = number
+                event["note"] = event["note"].replace("{receipt}", number)

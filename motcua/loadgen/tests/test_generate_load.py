@@ -6,7 +6,7 @@ import io
 import random
 import re
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -18,13 +18,12 @@ from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, Dossier
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.statuses import FINISHED, NATIONAL_STATUS, OPEN, DossierStatus
 from motcua.loadgen.history import Life
-from motcua.loadgen.rows import Counters
 from motcua.loadgen.services import load_generate
 from motcua.loadgen.world import world_build
 from motcua.loadgen.writers import IdPool
 from motcua.organizations.demo import COMMUNE_CENTER_CODE, COMMUNE_CODE
 from motcua.organizations.models import Agency, User
-from motcua.payments.models import Payment
+from motcua.payments.models import Payment, ReceiptSequence
 from motcua.ratings.models import Rating
 from motcua.workdays.engine import OFFICE_TZ
 
@@ -104,9 +103,32 @@ def test_three_hundred_dossiers_make_a_consistent_history():
                 > dossier.due_at.astimezone(local).date()
             )
     assert late / finished <= 0.06  # ~98 % on time
-    assert Payment.objects.filter(status="paid").exclude(receipt_number="").exists()
+    assert_receipts_numbered()
     assert Rating.objects.count() > 0
     assert Dossier.objects.filter(supplement_count__gt=0).exists()
+
+
+def assert_receipts_numbered() -> None:
+    """Every paid payment has its receipt number: per desk and year 1, 2, 3 … without a gap, in
+    the payment's event too, and the desk's counter left at the last one."""
+    numbers = defaultdict(list)
+    payments = Payment.objects.filter(status="paid").select_related("dossier")
+    for payment in payments:
+        match = re.fullmatch(r"BL-(\d{4})-(\d{6})", payment.receipt_number)
+        assert match, payment.receipt_number
+        assert int(match[1]) == payment.paid_at.astimezone(OFFICE_TZ).year
+        numbers[(payment.dossier.receiving_agency_id, int(match[1]))].append(int(match[2]))
+    assert numbers
+    for (desk, year), values in numbers.items():
+        assert sorted(values) == list(range(1, len(values) + 1))
+        counter = ReceiptSequence.objects.get(agency_id=desk, year=year)
+        assert counter.last_value == len(values)
+    events = DossierEvent.objects.filter(action="payment")
+    assert events.count() == payments.count()
+    for event in events:
+        number = event.data["receipt_number"]
+        assert number.startswith("BL-")
+        assert event.note.endswith(f"biên lai số {number}.")
 
 
 def test_live_intake_continues_the_numbering_of_a_generated_day():
@@ -148,7 +170,7 @@ def test_the_same_seed_plays_the_same_lives():
 
     def lives(seed: int) -> list[tuple]:
         rng = random.Random(seed)
-        life = Life(world=world, rng=rng, ids=IdPool(), counters=Counters({}, {}), now=now)
+        life = Life(world=world, rng=rng, ids=IdPool(), now=now)
         for _n in range(60):
             life.play(rng.choice(days))
         return [
@@ -190,3 +212,27 @@ def test_on_postgresql_the_rows_go_through_copy(monkeypatch):
     assert Dossier in copied
     assert DossierEvent in copied
     assert Dossier.objects.count() == 30
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="processes write on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_share_out_the_days_without_a_duplicate_number():
+    """Two forked processes, each with its own stretch of days: codes of a day and receipt
+    numbers are unique and without gaps, and the day counters end at the highest code."""
+    out = generate("--dossiers", "1500", "--years", "1", "--batch", "300", "--workers", "2")
+
+    assert "Đã tạo 1.500 hồ sơ" in out
+    codes = list(Dossier.objects.values_list("code", "receiving_agency_id"))
+    assert len(codes) == len({code for code, _desk in codes}) == 1500
+    numbers = defaultdict(list)
+    for code, desk in codes:
+        match = CODE.match(code)
+        numbers[(desk, match["day"])].append(int(match["seq"]))
+    for (desk, day), values in numbers.items():
+        assert sorted(values) == list(range(1, len(values) + 1)), (desk, day)
+        on = date(2000 + int(day[:2]), int(day[2:4]), int(day[4:]))
+        counter = DailySequence.objects.get(agency_id=desk, day=on)
+        assert counter.last_value == len(values)
+    assert_receipts_numbered()
+    assert DossierEvent.objects.filter(dossier__isnull=True).count() == 0
+    assert DossierStep.objects.values("dossier_id").distinct().count() > 1000

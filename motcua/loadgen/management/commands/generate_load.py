@@ -1,4 +1,7 @@
-"""`motcua generate_load --dossiers N [--years 3] [--agencies CODE,CODE] [--seed 1] [--batch 20000]`"""
+"""`motcua generate_load --dossiers N [--years 3] [--agencies CODE,CODE] [--seed 1] [--batch 20000]
+[--workers N]`"""
+
+import os
 
 from django.utils.translation import gettext as _
 
@@ -25,8 +28,17 @@ class Command(PlainErrorCommand):
         parser.add_argument(
             "--batch", type=int, default=20_000, help=_("Số hồ sơ mỗi giao dịch (mặc định 20000).")
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=_(
+                "Số tiến trình tạo dữ liệu trên PostgreSQL (mặc định: số nhân CPU, tối đa 4; "
+                "SQLite luôn dùng 1)."
+            ),
+        )
 
-    def handle(self, *args, dossiers, years, agencies, seed, batch, **options):
+    def handle(self, *args, dossiers, years, agencies, seed, batch, workers, **options):
         codes = [code.strip() for code in agencies.split(",") if code.strip()]
         try:
             result = load_generate(
@@ -35,6 +47,7 @@ class Command(PlainErrorCommand):
                 agency_codes=codes,
                 seed=seed,
                 batch_size=batch,
+                workers=workers if workers is not None else min(os.cpu_count() or 1, 4),
                 progress_stream=self.stderr._out,
             )
         except DomainError as error:
