@@ -1,21 +1,24 @@
 """What anyone holding a dossier code may see: status, dates, where it is, its history.
 
 Anyone can type a code, so nothing personal leaves this module: no applicant data, no officer
-names, no internal notes. Only the fields read here are loaded, so a new personal column on the
+names, no internal notes. Only the columns named here are read, so a new personal column on the
 models cannot leak by accident.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db import connection
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.models import Procedure
 from motcua.common.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Outcome, StepStatus
 from motcua.dossiers.statuses import NATIONAL_STATUS, Action, DossierStatus
+from motcua.organizations.models import Agency
 
 MAX_CODE_LENGTH = Dossier._meta.get_field("code").max_length
 
@@ -63,87 +66,100 @@ def status_label(status: str) -> str:
     return str(label) if label is not None else ""
 
 
-def _reason(dossier: Dossier, events: list[DossierEvent]) -> str:
+def _reason(status: str, events: list[tuple]) -> str:
     """The latest public note given since the dossier entered its current status."""
-    for event in reversed(events):
-        if event.to_status != dossier.status:
+    for _at, _id, _action, to_status, public_note, _agency in reversed(events):
+        if to_status != status:
             break
-        if event.public_note.strip():
-            return event.public_note.strip()
+        if public_note.strip():
+            return public_note.strip()
     return ""
 
 
+def _aware(value) -> datetime | None:
+    """A datetime read by a raw query: SQLite gives text in UTC, PostgreSQL an aware value."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = parse_datetime(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _sql() -> tuple[str, str]:
+    """The two statements of a lookup, built once from the models' tables: the dossier, then its
+    history and current steps together. Plain SQL because the ORM's query building cost more
+    than the database's answer on the busiest public endpoint; only the shown columns are read,
+    so a new personal column on the models cannot leak by accident."""
+    q = connection.ops.quote_name
+    dossier, procedure = q(Dossier._meta.db_table), q(Procedure._meta.db_table)
+    agency, event, step = (
+        q(Agency._meta.db_table), q(DossierEvent._meta.db_table), q(DossierStep._meta.db_table)
+    )  # fmt: skip
+    head = (
+        f"SELECT d.id, d.code, d.status, d.outcome, d.procedure_name, p.code, p.name, a.name, "  # noqa: S608
+        f"d.received_at, d.due_at, d.original_due_at, d.extended_at, d.finished_at, "
+        f"d.returned_at FROM {dossier} d JOIN {procedure} p ON p.id = d.procedure_id "
+        f"JOIN {agency} a ON a.id = d.receiving_agency_id WHERE d.code IN (%s, %s)"
+    )
+    rest = (
+        f"SELECT 0, e.at, e.id, e.action, e.to_status, e.public_note, ea.name, 0 "  # noqa: S608
+        f"FROM {event} e LEFT JOIN {agency} ea ON ea.id = e.agency_id WHERE e.dossier_id = %s "
+        f"UNION ALL SELECT 1, NULL, s.{q('order')}, s.name, '', '', sa.name, s.id "
+        f"FROM {step} s JOIN {agency} sa ON sa.id = s.agency_id "
+        f"WHERE s.dossier_id = %s AND s.status = %s"
+    )
+    return head, rest
+
+
+_SQL: tuple[str, str] | None = None
+
+
 def dossier_public_status(*, code: str) -> dict:
-    """The public status of one dossier. Three queries whatever the length of its history."""
+    """The public status of one dossier. Two queries whatever the length of its history."""
+    global _SQL
     code = normalize_code(code)
-    candidates = {code, code.upper()}
-    events = DossierEvent.objects.select_related("agency").only(
-        "dossier_id", "action", "to_status", "at", "public_note", "agency__name"
+    if _SQL is None:
+        _SQL = _sql()
+    head, rest = _SQL
+    with connection.cursor() as cursor:
+        cursor.execute(head, [code, code.upper()])
+        # A code typed in lower case still finds its dossier; an exact match wins.
+        found = sorted(cursor.fetchall(), key=lambda row: row[1] != code)
+        if not found:
+            raise _not_found()
+        (pk, code, status, outcome, procedure_name, procedure_code, procedure_default, desk,
+         received, due, original_due, extended, finished, returned) = found[0]  # fmt: skip
+        cursor.execute(rest, [pk, pk, StepStatus.ACTIVE])
+        rows = cursor.fetchall()
+    events = sorted(
+        ((_aware(r[1]), r[2], r[3], r[4], r[5] or "", r[6]) for r in rows if r[0] == 0),
+        key=lambda e: (e[0], e[1]),
     )
-    active_steps = (
-        DossierStep.objects.filter(status=StepStatus.ACTIVE)
-        .select_related("agency")
-        .only("dossier_id", "order", "name", "agency__name")
-        .order_by("order", "id")
-    )
-    dossiers = (
-        Dossier.objects.filter(code__in=candidates)
-        .select_related("procedure", "receiving_agency")
-        .only(
-            "code",
-            "status",
-            "outcome",
-            "procedure_name",
-            "procedure__code",
-            "procedure__name",
-            "receiving_agency__name",
-            "received_at",
-            "due_at",
-            "original_due_at",
-            "extended_at",
-            "finished_at",
-            "returned_at",
-        )
-        .prefetch_related(
-            Prefetch("events", queryset=events.order_by("at", "id"), to_attr="public_events"),
-            Prefetch("steps", queryset=active_steps, to_attr="active_steps"),
-        )
-    )
-    # A code typed in lower case still finds its dossier; an exact match wins.
-    found = sorted(dossiers, key=lambda dossier: dossier.code != code)
-    if not found:
-        raise _not_found()
-    dossier = found[0]
-    events = dossier.public_events
-    due_moved = dossier.extended_at is not None and dossier.original_due_at != dossier.due_at
+    steps = sorted((r[2], r[7], r[3], r[6]) for r in rows if r[0] == 1)  # (order, id, name, …)
+    due, original_due, extended = _aware(due), _aware(original_due), _aware(extended)
+    due_moved = extended is not None and original_due != due
     return {
-        "code": dossier.code,
-        "procedure": {
-            "code": dossier.procedure.code,
-            "name": dossier.procedure_name or dossier.procedure.name,
-        },
-        "status": dossier.status,
-        "national_status": NATIONAL_STATUS[dossier.status],
-        "status_label": status_label(dossier.status),
-        "outcome": dossier.outcome,
-        "outcome_label": str(Outcome(dossier.outcome).label) if dossier.outcome else "",
-        "reason": _reason(dossier, events),
-        "receiving_agency": dossier.receiving_agency.name,
-        "received_at": _local(dossier.received_at),
-        "due_at": _local(dossier.due_at),
-        "original_due_at": _local(dossier.original_due_at) if due_moved else None,
-        "finished_at": _local(dossier.finished_at),
-        "returned_at": _local(dossier.returned_at),
-        "current": [
-            {"agency": step.agency.name, "step": step.name} for step in dossier.active_steps
-        ],
+        "code": code,
+        "procedure": {"code": procedure_code, "name": procedure_name or procedure_default},
+        "status": status,
+        "national_status": NATIONAL_STATUS[status],
+        "status_label": status_label(status),
+        "outcome": outcome,
+        "outcome_label": str(Outcome(outcome).label) if outcome else "",
+        "reason": _reason(status, events),
+        "receiving_agency": desk,
+        "received_at": _local(_aware(received)),
+        "due_at": _local(due),
+        "original_due_at": _local(original_due) if due_moved else None,
+        "finished_at": _local(_aware(finished)),
+        "returned_at": _local(_aware(returned)),
+        "current": [{"agency": agency, "step": name} for _o, _i, name, agency in steps],
         "history": [
             {
-                "at": _local(event.at),
-                "action_label": str(_ACTION_LABELS.get(event.action, "")) or _("Cập nhật hồ sơ"),
-                "status_label": status_label(event.to_status),
-                "agency": event.agency.name if event.agency else "",
+                "at": _local(at),
+                "action_label": str(_ACTION_LABELS.get(action, "")) or _("Cập nhật hồ sơ"),
+                "status_label": status_label(to_status),
+                "agency": agency or "",
             }
-            for event in events
+            for at, _id, action, to_status, _note, agency in events
         ],
     }
