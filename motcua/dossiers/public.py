@@ -84,57 +84,63 @@ def _aware(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _sql() -> tuple[str, str]:
-    """The two statements of a lookup, built once from the models' tables: the dossier, then its
-    history and current steps together. Plain SQL because the ORM's query building cost more
-    than the database's answer on the busiest public endpoint; only the shown columns are read,
-    so a new personal column on the models cannot leak by accident."""
+def _sql() -> str:
+    """The one statement of a lookup, built once from the models' tables: the dossier (kind 0),
+    its history (1) and its current steps (2) as rows of one result. Plain SQL because the ORM's
+    query building cost more than the database's answer on the busiest public endpoint; only
+    the shown columns are read, so a new personal column on the models cannot leak by accident.
+    Numbers stand in for absent values where PostgreSQL must infer a column's type."""
     q = connection.ops.quote_name
     dossier, procedure = q(Dossier._meta.db_table), q(Procedure._meta.db_table)
     agency, event, step = (
         q(Agency._meta.db_table), q(DossierEvent._meta.db_table), q(DossierStep._meta.db_table)
     )  # fmt: skip
-    head = (
-        f"SELECT d.id, d.code, d.status, d.outcome, d.procedure_name, p.code, p.name, a.name, "  # noqa: S608
-        f"d.received_at, d.due_at, d.original_due_at, d.extended_at, d.finished_at, "
-        f"d.returned_at FROM {dossier} d JOIN {procedure} p ON p.id = d.procedure_id "
-        f"JOIN {agency} a ON a.id = d.receiving_agency_id WHERE d.code IN (%s, %s)"
+    return (
+        f"WITH d AS (SELECT id, code, status, outcome, procedure_name, procedure_id, "  # noqa: S608
+        f"receiving_agency_id, received_at, due_at, original_due_at, extended_at, finished_at, "
+        f"returned_at FROM {dossier} WHERE code IN (%s, %s)) "
+        f"SELECT 0, d.id, d.received_at, d.due_at, d.original_due_at, d.extended_at, "
+        f"d.finished_at, d.returned_at, d.code, d.status, d.outcome, d.procedure_name, p.code, "
+        f"p.name, a.name, 0, 0 FROM d JOIN {procedure} p ON p.id = d.procedure_id "
+        f"JOIN {agency} a ON a.id = d.receiving_agency_id "
+        f"UNION ALL SELECT 1, e.dossier_id, e.at, NULL, NULL, NULL, NULL, NULL, e.action, "
+        f"e.to_status, e.public_note, ea.name, NULL, NULL, NULL, e.id, 0 "
+        f"FROM d JOIN {event} e ON e.dossier_id = d.id LEFT JOIN {agency} ea ON ea.id = e.agency_id "
+        f"UNION ALL SELECT 2, s.dossier_id, NULL, NULL, NULL, NULL, NULL, NULL, s.name, sa.name, "
+        f"NULL, NULL, NULL, NULL, NULL, s.{q('order')}, s.id "
+        f"FROM d JOIN {step} s ON s.dossier_id = d.id JOIN {agency} sa ON sa.id = s.agency_id "
+        f"WHERE s.status = %s"
     )
-    rest = (
-        f"SELECT 0, e.at, e.id, e.action, e.to_status, e.public_note, ea.name, 0 "  # noqa: S608
-        f"FROM {event} e LEFT JOIN {agency} ea ON ea.id = e.agency_id WHERE e.dossier_id = %s "
-        f"UNION ALL SELECT 1, NULL, s.{q('order')}, s.name, '', '', sa.name, s.id "
-        f"FROM {step} s JOIN {agency} sa ON sa.id = s.agency_id "
-        f"WHERE s.dossier_id = %s AND s.status = %s"
-    )
-    return head, rest
 
 
-_SQL: tuple[str, str] | None = None
+_SQL: str | None = None
 
 
 def dossier_public_status(*, code: str) -> dict:
-    """The public status of one dossier. Two queries whatever the length of its history."""
+    """The public status of one dossier. One query whatever the length of its history."""
     global _SQL
     code = normalize_code(code)
     if _SQL is None:
         _SQL = _sql()
-    head, rest = _SQL
     with connection.cursor() as cursor:
-        cursor.execute(head, [code, code.upper()])
-        # A code typed in lower case still finds its dossier; an exact match wins.
-        found = sorted(cursor.fetchall(), key=lambda row: row[1] != code)
-        if not found:
-            raise _not_found()
-        (pk, code, status, outcome, procedure_name, procedure_code, procedure_default, desk,
-         received, due, original_due, extended, finished, returned) = found[0]  # fmt: skip
-        cursor.execute(rest, [pk, pk, StepStatus.ACTIVE])
+        cursor.execute(_SQL, [code, code.upper(), StepStatus.ACTIVE])
         rows = cursor.fetchall()
+    # A code typed in lower case still finds its dossier; an exact match wins.
+    found = sorted((row for row in rows if row[0] == 0), key=lambda row: row[8] != code)
+    if not found:
+        raise _not_found()
+    (_kind, pk, received, due, original_due, extended, finished, returned, code, status, outcome,
+     procedure_name, procedure_code, procedure_default, desk, _n, _m) = found[0]  # fmt: skip
     events = sorted(
-        ((_aware(r[1]), r[2], r[3], r[4], r[5] or "", r[6]) for r in rows if r[0] == 0),
+        (
+            (_aware(r[2]), r[15], r[8], r[9], r[10] or "", r[11])
+            for r in rows
+            if r[0] == 1 and r[1] == pk
+        ),
         key=lambda e: (e[0], e[1]),
     )
-    steps = sorted((r[2], r[7], r[3], r[6]) for r in rows if r[0] == 1)  # (order, id, name, …)
+    # (order, id, step name, agency name)
+    steps = sorted((r[15], r[16], r[8], r[9]) for r in rows if r[0] == 2 and r[1] == pk)
     due, original_due, extended = _aware(due), _aware(original_due), _aware(extended)
     due_moved = extended is not None and original_due != due
     return {

@@ -393,7 +393,7 @@ def test_unknown_and_malformed_codes_are_not_found_alike(world, code):
     }
 
 
-def test_two_queries_for_a_dossier_with_fifty_events(world, django_assert_num_queries):
+def test_one_query_for_a_dossier_with_fifty_events(world, django_assert_num_queries):
     dossier = build_processing_dossier(world)
     agencies = [world["desk"], world["justice"], world["police"], world["commune"]]
     DossierEvent.objects.bulk_create(
@@ -408,7 +408,7 @@ def test_two_queries_for_a_dossier_with_fifty_events(world, django_assert_num_qu
         for index in range(48)
     )
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         status = dossier_public_status(code=CODE)
 
     assert len(status["history"]) == 50
