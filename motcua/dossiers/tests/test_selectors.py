@@ -4,7 +4,13 @@ import pytest
 import time_machine
 
 from motcua.common.errors import InvalidInput, NotFound
-from motcua.dossiers.selectors import WORKLISTS, dossier_detail, dossier_timeline, worklist
+from motcua.dossiers.selectors import (
+    WORKLISTS,
+    dossier_detail,
+    dossier_timeline,
+    worklist,
+    worklist_counts,
+)
 from motcua.dossiers.services import (
     dossier_approve,
     dossier_assign,
@@ -124,6 +130,31 @@ def test_worklists(office, board, who, kind, names):
         codes = [d.code for d in worklist(user=_user(office, who), kind=kind)]
 
     assert codes == [board[name].code for name in names]
+
+
+@pytest.mark.parametrize(
+    "who", [Role.SPECIALIST, Role.LEADER, Role.RECEPTION, Role.SYSTEM_ADMIN, "other_reception"]
+)
+def test_worklist_counts_are_the_lengths_of_the_lists(
+    office, board, who, django_assert_num_queries
+):
+    user = _user(office, who)
+    calendar_for_agency(None)  # built once per process, then cached
+    with time_machine.travel(NOW, tick=False):
+        lengths = {kind: len(worklist(user=user, kind=kind)) for kind in WORKLISTS}
+        # The eight counts in one statement, after what the clock lists ask first (is the
+        # reader a system admin, twice; the calendar revision).
+        with django_assert_num_queries(4):
+            counts = worklist_counts(user=user)
+
+    assert counts == lengths
+    assert any(counts.values())
+
+
+def test_worklist_counts_of_an_anonymous_user_are_zero(office, board):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert worklist_counts(user=AnonymousUser()) == dict.fromkeys(WORKLISTS, 0)
 
 
 def test_worklist_rows_carry_their_active_steps(office, board):

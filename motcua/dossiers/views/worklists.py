@@ -5,11 +5,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.common.errors import InvalidInput
-from motcua.dossiers.selectors import online_intake_deadlines_attach, worklist
+from motcua.dossiers.selectors import (
+    online_intake_deadlines_attach,
+    worklist,
+    worklist_counts,
+)
 from motcua.dossiers.views._common import officer_view
 
 PAGE_SIZE = 25
@@ -27,6 +32,18 @@ TABS = (
 TAB_KINDS = dict(TABS)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told the list's length (counted with the tabs) instead of counting again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @officer_view
 def home(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("tab", "").strip() or "assigned"
@@ -36,12 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
             % {"tab": kind[:40]},
             code="invalid_tab",
         )
-    lists = {name: worklist(user=request.user, kind=name) for name, _label in TABS}
+    counts = worklist_counts(user=request.user)
     tabs = [
-        {"kind": name, "label": label, "count": lists[name].count(), "active": name == kind}
+        {"kind": name, "label": label, "count": counts[name], "active": name == kind}
         for name, label in TABS
     ]
-    page = Paginator(lists[kind], PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _CountedPaginator(
+        worklist(user=request.user, kind=kind), PAGE_SIZE, count=counts[kind]
+    ).get_page(request.GET.get("page"))
     if kind == "intake":
         page.object_list = online_intake_deadlines_attach(dossiers=page.object_list)
     context = {
