@@ -169,9 +169,11 @@ def worklist_counts(*, user) -> dict[str, int]:
     return {kind: int(counts[kind]) for kind in WORKLISTS}
 
 
-def dossier_detail(*, user, code: str) -> Dossier:
+def dossier_detail(*, user, code: str, holds: bool = True) -> Dossier:
     """A dossier the user may see, with everything its page shows prefetched (NotFound
-    otherwise): steps, events, documents, files, supplement requests, pauses."""
+    otherwise): steps, events, documents, and with `holds` its files, supplement requests and
+    pauses (the API's dossier does not show them)."""
+    more = ("files", "supplement_requests", "pauses") if holds else ()
     dossier = (
         dossiers_visible_to(user)
         .filter(code=(code or "").strip())
@@ -192,9 +194,7 @@ def dossier_detail(*, user, code: str) -> Dossier:
             ),
             Prefetch("events", queryset=_timeline_queryset()),
             "documents",
-            "files",
-            "supplement_requests",
-            "pauses",
+            *more,
         )
         .first()
     )

@@ -54,7 +54,7 @@ def dossier_code(code: str) -> str:
 
 
 def dossier_out(user, code: str) -> dict:
-    dossier = dossier_detail(user=user, code=dossier_code(code))
+    dossier = dossier_detail(user=user, code=dossier_code(code), holds=False)
     allowed = allowed_actions(user=user, dossier=dossier)
     return {
         "code": dossier.code,

@@ -157,8 +157,10 @@ def clean_documents(documents) -> list[dict]:
     return cleaned
 
 
-def add_documents(dossier: Dossier, documents: list[dict]) -> None:
-    start = DossierDocument.objects.filter(dossier=dossier).count()
+def add_documents(dossier: Dossier, documents: list[dict], *, new: bool = False) -> None:
+    """Append the documents to the dossier's list (`new`: the dossier was just created, its
+    list is empty)."""
+    start = 0 if new else DossierDocument.objects.filter(dossier=dossier).count()
     DossierDocument.objects.bulk_create(
         DossierDocument(dossier=dossier, order=start + position, **values)
         for position, values in enumerate(documents)

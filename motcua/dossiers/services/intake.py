@@ -129,7 +129,7 @@ def dossier_submit(
     dossier.submitted_at = at
     dossier.is_digitized = True
     save(dossier, "submitted_at", "is_digitized")
-    add_documents(dossier, cleaned_documents)
+    add_documents(dossier, cleaned_documents, new=True)
     record_event(
         dossier, action=Action.SUBMIT, from_status=NEW, actor=actor, at=at,
         agency=receiving_agency,
@@ -188,7 +188,7 @@ def dossier_receive(
         set_count=set_count,
         return_method=return_method,
     )
-    add_documents(new, cleaned_documents)
+    add_documents(new, cleaned_documents, new=True)
     return _received(new, actor=actor, at=at, from_status=NEW)
 
 
@@ -285,7 +285,7 @@ def dossier_intake_incomplete(
         status=DossierStatus.SUPPLEMENT_REQUESTED,
         at=at,
     )
-    add_documents(dossier, cleaned_documents)
+    add_documents(dossier, cleaned_documents, new=True)
     request = supplement_request_open(dossier, actor=actor, items=items, reason=reason, at=at)
     dossier.status_reason = reason
     save(dossier, "supplement_count", "status_reason")

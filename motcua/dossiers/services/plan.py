@@ -123,7 +123,10 @@ def route_steps_build(dossier: Dossier, processing: ProcessingTime) -> list[Doss
     """The dossier's route from the procedure's workflow template (not saved yet)."""
     from motcua.catalog.models import WorkflowStep
 
-    template = list(dossier.procedure.workflow_steps.order_by("order", "id"))
+    # .all(): the template prefetched with the procedure (procedure_get) costs no query.
+    template = sorted(
+        dossier.procedure.workflow_steps.all(), key=lambda step: (step.order, step.pk)
+    )
     if not template:
         template = [
             WorkflowStep(
