@@ -151,9 +151,7 @@ def test_status_page_holds_no_personal_data(client, world, dossier):
         assert value not in page
 
 
-def test_status_page_takes_one_query_with_fifty_events(
-    client, dossier, django_assert_num_queries
-):
+def test_status_page_takes_one_query_with_fifty_events(client, dossier, django_assert_num_queries):
     DossierEvent.objects.bulk_create(
         DossierEvent(
             dossier=dossier,
