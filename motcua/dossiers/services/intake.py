@@ -2,6 +2,7 @@
 with missing documents (form 02) and refusal at intake (form 03)."""
 
 from datetime import datetime
+from uuid import uuid4
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -58,7 +59,12 @@ def _base_dossier(
     set_count: int = 1,
     return_method: str = ReturnMethod.AT_DESK,
     applicant_user=None,
+    code_later: bool = False,
 ) -> Dossier:
+    """The new dossier, saved with its code of the day — or, with `code_later`, with a
+    placeholder only this transaction sees, the caller taking the number last (`_received`):
+    concurrent receipts at one desk then wait on the day's counter for the last statements of
+    a receipt only, not for all of it."""
     if competent_agency is None:
         competent_agency = competent_agency_for(
             procedure=procedure, receiving_agency=receiving_agency
@@ -83,7 +89,10 @@ def _base_dossier(
         applicant_user=applicant_user,
         **applicant,
     )
-    dossier.code = dossier_code_next(agency=receiving_agency, at=at)
+    if code_later:
+        dossier.code = f"~{uuid4().hex}"
+    else:
+        dossier.code = dossier_code_next(agency=receiving_agency, at=at)
     dossier.save()
     return dossier
 
@@ -187,9 +196,10 @@ def dossier_receive(
         request_summary=request_summary,
         set_count=set_count,
         return_method=return_method,
+        code_later=True,
     )
     add_documents(new, cleaned_documents, new=True)
-    return _received(new, actor=actor, at=at, from_status=NEW)
+    return _received(new, actor=actor, at=at, from_status=NEW, number=True)
 
 
 def _accept_online(*, actor, dossier, procedure, applicant, documents, request_summary, at):
@@ -216,13 +226,20 @@ def _accept_online(*, actor, dossier, procedure, applicant, documents, request_s
     return _received(dossier, actor=actor, at=at, from_status=DossierStatus.SUBMITTED)
 
 
-def _received(dossier: Dossier, *, actor, at: datetime, from_status: str) -> Dossier:
+def _received(
+    dossier: Dossier, *, actor, at: datetime, from_status: str, number: bool = False
+) -> Dossier:
+    """The receipt written; `number`: the dossier still has its placeholder code
+    (`_base_dossier(code_later=True)`), the number of the day is taken now."""
     first = start_processing(dossier, at)
-    save(
-        dossier,
+    fields = [
         "received_at", "rule_version", "processing_amount", "processing_unit",
         "clock_started_at", "due_at", "original_due_at", "status", "is_digitized",
-    )  # fmt: skip
+    ]  # fmt: skip
+    if number:
+        dossier.code = dossier_code_next(agency=dossier.receiving_agency, at=at)
+        fields.append("code")
+    save(dossier, *fields)
     record_event(
         dossier,
         action=Action.RECEIVE,
