@@ -10,19 +10,22 @@ are accepted and written as none/partial/full. Unknown keys are errors (they are
 One canonical record shape serves import validation, export, change detection on re-import and
 the API's detail: `validate` turns a file's records into it, `procedure_record` reads it off the
 database. Two records are equal exactly when the stored content is the same.
+
+parsing reads a file's text, validation (with reader's typed reads) turns the document into
+records, rows turns records into model rows, export reads records back off the database; schema
+holds the keys and limits they share.
 """
 
-from motcua.catalog.exchange.validation import (
-    child_rows,
+from motcua.catalog.exchange.export import (
     dumps,
     export_document,
-    parse_text,
     procedure_record,
-    procedure_values,
     processing_time_records,
-    validate,
     with_children,
 )
+from motcua.catalog.exchange.parsing import parse_text
+from motcua.catalog.exchange.rows import child_rows, procedure_values
+from motcua.catalog.exchange.validation import validate
 
 __all__ = [
     "child_rows",
