@@ -215,7 +215,7 @@ def test_on_postgresql_the_rows_go_through_copy(monkeypatch):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="processes write on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_share_out_the_days_without_a_duplicate_number():
     """Two forked processes, each with its own stretch of days: codes of a day and receipt
     numbers are unique and without gaps, and the day counters end at the highest code."""
