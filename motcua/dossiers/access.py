@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from motcua.common.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierStep, StepStatus
 from motcua.dossiers.statuses import ACTIONS, Action
-from motcua.organizations.access import is_system_admin, visible_agencies
+from motcua.organizations.access import AgencyScope, is_system_admin, visible_agencies
 from motcua.organizations.models import Agency, Membership, Role
 
 HANDLER_ROLES = (Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.LEADER)
@@ -46,13 +46,19 @@ def _may_hold_roles(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def dossiers_visible_to(user) -> QuerySet[Dossier]:
-    """Dossiers the user may open (lazy; one query when evaluated)."""
+def dossiers_visible_to(user, scope: AgencyScope | None = None) -> QuerySet[Dossier]:
+    """Dossiers the user may open (lazy; one query when evaluated). With the user's `scope`
+    already read (AgencyScope.of), the filter uses its agency ids."""
     if not _may_hold_roles(user):
         return Dossier.objects.none()
-    if is_system_admin(user):
+    if scope is not None and not scope.as_subqueries:
+        agencies = scope.visible()
+        if agencies is None:
+            return Dossier.objects.all()
+    elif is_system_admin(user):
         return Dossier.objects.all()
-    agencies = visible_agencies(user)
+    else:
+        agencies = visible_agencies(user)
     through_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     return Dossier.objects.filter(
         Q(receiving_agency__in=agencies) | Q(competent_agency__in=agencies) | Exists(through_step)

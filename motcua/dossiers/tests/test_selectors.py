@@ -24,6 +24,7 @@ from motcua.dossiers.tests.factories import (
     receive,
     submit,
 )
+from motcua.organizations.access import AgencyScope
 from motcua.organizations.models import Role
 from motcua.workdays.selectors import calendar_for_agency
 
@@ -142,13 +143,24 @@ def test_worklist_counts_are_the_lengths_of_the_lists(
     calendar_for_agency(None)  # built once per process, then cached
     with time_machine.travel(NOW, tick=False):
         lengths = {kind: len(worklist(user=user, kind=kind)) for kind in WORKLISTS}
-        # The eight counts in one statement, after what the clock lists ask first (is the
-        # reader a system admin, twice; the calendar revision).
-        with django_assert_num_queries(4):
+        # The eight counts in one statement, after the reader's scope (their memberships, then
+        # the agencies under them: none to read for a system admin) and the calendar revision.
+        with django_assert_num_queries(3 if who == Role.SYSTEM_ADMIN else 4):
             counts = worklist_counts(user=user)
 
     assert counts == lengths
     assert any(counts.values())
+
+
+@pytest.mark.parametrize("who", [Role.SPECIALIST, Role.LEADER, Role.RECEPTION, Role.SYSTEM_ADMIN])
+def test_a_list_read_with_the_scope_of_ids_is_the_list_read_with_subqueries(office, board, who):
+    user = _user(office, who)
+    scope = AgencyScope.of(user)
+
+    with time_machine.travel(NOW, tick=False):
+        for kind in WORKLISTS:
+            with_ids = [d.code for d in worklist(user=user, kind=kind, scope=scope)]
+            assert with_ids == [d.code for d in worklist(user=user, kind=kind)], kind
 
 
 def test_worklist_counts_of_an_anonymous_user_are_zero(office, board):

@@ -856,8 +856,8 @@ def test_the_dashboard_costs_the_same_queries_for_one_or_many_dossiers(
     client = as_user(office.specialist)
     client.get(reverse("dossiers:home"))  # loads the national working calendar into the cache
     at_the_department(office, hkd)
-    # session, user, officer check; the eight counts in one statement (after the system-admin
-    # checks of the two clock lists and the calendar revision); the page and its active steps
+    # session, user, officer check; the officer's scope (memberships, the agencies under them);
+    # the calendar revision; the eight counts in one statement; the page and its active steps
     with django_assert_num_queries(9):
         one = client.get(reverse("dossiers:home"), {"tab": "department"})
     at_the_department(office, hkd)

@@ -16,6 +16,7 @@ from motcua.dossiers.selectors import (
     worklist_counts,
 )
 from motcua.dossiers.views._common import officer_view
+from motcua.organizations.access import AgencyScope
 
 PAGE_SIZE = 25
 
@@ -53,13 +54,14 @@ def home(request: HttpRequest) -> HttpResponse:
             % {"tab": kind[:40]},
             code="invalid_tab",
         )
-    counts = worklist_counts(user=request.user)
+    scope = AgencyScope.of(request.user)
+    counts = worklist_counts(user=request.user, scope=scope)
     tabs = [
         {"kind": name, "label": label, "count": counts[name], "active": name == kind}
         for name, label in TABS
     ]
     page = _CountedPaginator(
-        worklist(user=request.user, kind=kind), PAGE_SIZE, count=counts[kind]
+        worklist(user=request.user, kind=kind, scope=scope), PAGE_SIZE, count=counts[kind]
     ).get_page(request.GET.get("page"))
     if kind == "intake":
         page.object_list = online_intake_deadlines_attach(dossiers=page.object_list)

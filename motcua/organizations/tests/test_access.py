@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from motcua.common.errors import NotFound
+from motcua.organizations import access
 from motcua.organizations.access import (
+    AgencyScope,
     access_agency,
     agencies_where,
     is_system_admin,
@@ -171,6 +173,62 @@ def test_prefix_does_not_leak_to_agencies_with_a_longer_id(tree):
 
     assert lookalike not in visible
     assert visible == {tree["parent"], tree["own"], tree["child"], tree["sibling"]}
+
+
+def _ids(agencies):
+    return sorted(agency.pk for agency in agencies)
+
+
+@pytest.mark.parametrize("limit", [access.SCOPE_ID_LIMIT, 1])
+def test_a_scope_reads_the_same_agencies_as_the_subqueries(
+    tree, limit, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(access, "SCOPE_ID_LIMIT", limit)  # 1: the reach is "large"
+    user = _officer(
+        "canbo",
+        (tree["own"], Role.LEADER),
+        (tree["child"], Role.RECEPTION),
+        (tree["sibling"], Role.SPECIALIST),
+    )
+
+    with django_assert_num_queries(2):
+        scope = AgencyScope.of(user)
+
+    assert scope.as_subqueries is (limit == 1)
+    for roles in [
+        (Role.LEADER,),
+        (Role.RECEPTION,),
+        (Role.SPECIALIST, Role.LEADER),
+        (Role.REPORTER,),
+    ]:
+        expected = set().union(*(set(agencies_where(user, role)) for role in roles))
+        assert _ids(Agency.objects.filter(pk__in=scope.where(*roles))) == _ids(expected)
+    assert _ids(Agency.objects.filter(pk__in=scope.visible())) == _ids(visible_agencies(user))
+    assert _ids(Agency.objects.filter(pk__in=scope.visible())) == _ids(
+        [tree["own"], tree["child"], tree["sibling"]]
+    )
+
+
+def test_a_scope_of_a_system_admin_sees_everything_and_holds_no_working_role(tree):
+    admin = _officer("quantri", (tree["other_province"], Role.SYSTEM_ADMIN))
+    root = User.objects.create_superuser(username="root", password="x")
+
+    for user in (admin, root):
+        scope = AgencyScope.of(user)
+        assert scope.visible() is None
+        assert list(scope.where(Role.LEADER, Role.RECEPTION)) == []
+
+
+def test_a_scope_of_a_citizen_or_anonymous_user_is_empty(tree, django_assert_num_queries):
+    citizen = User.objects.create_user(username="dan", password="x")
+
+    with django_assert_num_queries(1):
+        scope = AgencyScope.of(citizen)
+    assert scope.visible() == []
+    assert scope.where(Role.RECEPTION) == []
+    with django_assert_num_queries(0):
+        scope = AgencyScope.of(AnonymousUser())
+    assert scope.visible() == []
 
 
 class TestQueryCounts:
