@@ -47,18 +47,21 @@ def _may_hold_roles(user) -> bool:
 
 
 def dossiers_visible_to(user, scope: AgencyScope | None = None) -> QuerySet[Dossier]:
-    """Dossiers the user may open (lazy; one query when evaluated). With the user's `scope`
-    already read (AgencyScope.of), the filter uses its agency ids."""
+    """Dossiers the user may open (lazy; one query when evaluated, after the user's scope is
+    read: AgencyScope.of unless given). Filtering by the scope's agency ids costs a few
+    milliseconds where the same reach as correlated subqueries cost ~15 at 1,000,000
+    dossiers, even for one dossier by code; a lazy scope keeps the subqueries."""
     if not _may_hold_roles(user):
         return Dossier.objects.none()
-    if scope is not None and not scope.as_subqueries:
+    scope = scope or AgencyScope.of(user)
+    if scope.as_subqueries:
+        if is_system_admin(user):
+            return Dossier.objects.all()
+        agencies = visible_agencies(user)
+    else:
         agencies = scope.visible()
         if agencies is None:
             return Dossier.objects.all()
-    elif is_system_admin(user):
-        return Dossier.objects.all()
-    else:
-        agencies = visible_agencies(user)
     through_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     return Dossier.objects.filter(
         Q(receiving_agency__in=agencies) | Q(competent_agency__in=agencies) | Exists(through_step)

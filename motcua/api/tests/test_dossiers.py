@@ -357,10 +357,10 @@ def test_the_view_costs_a_fixed_number_of_queries(office, hkd):
         "apologize", "approve", "forward", "refuse", "request_supplement", "send_back", "stop",
         "withdraw",
     ]  # fmt: skip
-    # token and its last use; whether a system admin; the dossier with steps, events and
-    # documents (the API shows no files, supplement requests or pauses); the officer's roles
-    # and the steps for the allowed actions.
-    assert len(queries) == 9
+    # token and its last use; the officer's scope (memberships, the agencies under them); the
+    # dossier with steps, events and documents (the API shows no files, supplement requests or
+    # pauses); the officer's roles and the steps for the allowed actions.
+    assert len(queries) == 10
 
 
 def test_a_dossier_of_another_commune_is_the_same_404_as_an_unknown_code(office, hkd):

@@ -104,9 +104,12 @@ def test_access_dossier_answers_not_found_for_invisible_and_unknown_alike(
     assert unknown.value.code == "dossier_not_found"
 
 
-def test_visibility_is_one_query_for_an_officer(office, dossiers, django_assert_num_queries):
+def test_visibility_is_the_scope_and_one_query_for_an_officer(
+    office, dossiers, django_assert_num_queries
+):
     user = office.specialist
-    with django_assert_num_queries(2):  # is the user a system admin?; the dossiers
+    # the officer's memberships, the agencies under them; the dossiers
+    with django_assert_num_queries(3):
         list(dossiers_visible_to(user))
 
 

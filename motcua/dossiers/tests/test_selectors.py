@@ -229,7 +229,7 @@ def test_anonymous_worklist_is_empty(office, board):
 
 def test_dossier_detail_prefetches_the_page(office, board, django_assert_num_queries):
     code = board["signing"].code
-    with django_assert_num_queries(8):  # admin check, dossier, 6 prefetches
+    with django_assert_num_queries(9):  # the reader's scope (2), dossier, 6 prefetches
         dossier = dossier_detail(user=office.leader, code=code)
         [(s.name, s.agency.name, s.assignee) for s in dossier.steps.all()]
         [(e.action, e.actor, e.agency, e.step, e.to_step) for e in dossier.events.all()]

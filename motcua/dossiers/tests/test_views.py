@@ -878,10 +878,11 @@ def test_the_dossier_page_costs_a_fixed_number_of_queries(
     # earlier test that changed the calendar would otherwise add its building to the count.
     client.get(reverse("dossiers:detail", args=[dossier.code]))
 
-    # session, user, officer check; system-admin check; the dossier and its six prefetches;
-    # roles and steps for the allowed actions; the partner agencies of the liên thông form;
-    # the "Lệ phí" block (fees, payments, the viewer's roles); the personal-data access row
-    with django_assert_num_queries(18):
+    # session, user, officer check; the viewer's scope (memberships, the agencies under them);
+    # the dossier and its six prefetches; roles and steps for the allowed actions; the partner
+    # agencies of the liên thông form; the "Lệ phí" block (fees, payments, the viewer's roles);
+    # the personal-data access row
+    with django_assert_num_queries(19):
         response = client.get(reverse("dossiers:detail", args=[dossier.code]))
 
     assert response.status_code == 200
