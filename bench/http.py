@@ -3,7 +3,10 @@
 gunicorn (`config.wsgi`, one worker per core, DEBUG off, static files collected) serves the
 configured database (BENCH_DATABASE_URL, else DATABASE_URL — e.g. the one `motcua generate_load
 --dossiers 1000000` filled); wrk (Debian's package; `apt-get install wrk`) drives it on loopback
-with 50 connections for BENCH_HTTP_SECONDS (default 15) per endpoint:
+with 50 connections for BENCH_HTTP_SECONDS (default 15) per endpoint in all, in BENCH_HTTP_ROUNDS
+(default 3) interleaved rounds — floor, API, page, floor, API, page… — so a machine whose speed
+drifts during the run (a shared one) slows each of them alike; each figure is the median of its
+rounds:
 
 - floor: `GET /tra-cuu/`, the lookup form — the cheapest page there is: the same middleware
   (sessions, CSRF, security headers, language), a template, no database query of its own;
@@ -24,6 +27,7 @@ import random
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 50
+FIGURES = ("rps", "p50", "p95", "p99")
 SAMPLE = 5000
 SEED = 20261126
 
@@ -129,6 +134,14 @@ def _wrk(base: str, paths: list[str], seconds: int, workdir: Path) -> dict:
     return figures
 
 
+def _medians(results: list[dict]) -> dict:
+    """Median of each figure over the rounds; errors added up."""
+    merged = {key: statistics.median(r[key] for r in results) for key in FIGURES}
+    merged["errors"] = sum(r["errors"] for r in results)
+    merged["non_2xx"] = sum(r["non_2xx"] for r in results)
+    return merged
+
+
 def run() -> dict:
     from django.conf import settings
 
@@ -163,9 +176,17 @@ def run() -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             _wrk(base, ["/tra-cuu/"], 3, workdir)  # warm-up: connections, caches, imports
-            floor = _wrk(base, ["/tra-cuu/"], seconds, workdir)
-            api = _wrk(base, [f"/api/v1/lookup/{c}" for c in codes], seconds, workdir)
-            page = _wrk(base, [f"/tra-cuu/{c}/" for c in codes], seconds, workdir)
+            paths = {
+                "floor": ["/tra-cuu/"],
+                "api": [f"/api/v1/lookup/{c}" for c in codes],
+                "page": [f"/tra-cuu/{c}/" for c in codes],
+            }
+            count = max(1, int(os.environ.get("BENCH_HTTP_ROUNDS", "3")))
+            rounds: dict[str, list[dict]] = {name: [] for name in paths}
+            for _ in range(count):
+                for name, listing in paths.items():
+                    rounds[name].append(_wrk(base, listing, max(1, seconds // count), workdir))
+            floor, api, page = (_medians(rounds[name]) for name in paths)
     finally:
         server.terminate()
         server.wait(timeout=30)

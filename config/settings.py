@@ -131,6 +131,12 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Lets the few statements that ask for it (the public lookup, motcua.common.db.
+        # prepared_rows) be planned once per connection; Django's own queries bind on the
+        # client and are never prepared. Off behind PgBouncer older than 1.21 (transaction mode
+        # without max_prepared_statements), which cannot carry prepared statements.
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = 5
     return database
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Procedure
+from motcua.common.db import prepared_rows
 from motcua.common.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Outcome, StepStatus
 from motcua.dossiers.statuses import NATIONAL_STATUS, Action, DossierStatus
@@ -122,9 +123,7 @@ def dossier_public_status(*, code: str) -> dict:
     code = normalize_code(code)
     if _SQL is None:
         _SQL = _sql()
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL, [code, code.upper(), StepStatus.ACTIVE])
-        rows = cursor.fetchall()
+    rows = prepared_rows(_SQL, [code, code.upper(), StepStatus.ACTIVE])
     # A code typed in lower case still finds its dossier; an exact match wins.
     found = sorted((row for row in rows if row[0] == 0), key=lambda row: row[8] != code)
     if not found:

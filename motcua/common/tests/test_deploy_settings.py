@@ -64,6 +64,15 @@ def test_replica_url_adds_a_replica_like_the_primary(build):
     assert settings["DATABASE_ROUTERS"] == ["config.routers.PrimaryWritesRouter"]
 
 
+def test_postgresql_may_prepare_hot_statements_unless_switched_off(build):
+    on = build(DATABASE_URL=PRIMARY, DATABASE_REPLICA_URL=REPLICA)["DATABASES"]
+    off = build(DATABASE_URL=PRIMARY, DATABASE_PREPARED_STATEMENTS="false")["DATABASES"]
+
+    assert on["default"]["OPTIONS"]["prepare_threshold"] == 5
+    assert on["replica"]["OPTIONS"]["prepare_threshold"] == 5
+    assert "prepare_threshold" not in off["default"].get("OPTIONS", {})
+
+
 def test_without_a_replica_reports_read_the_primary():
     assert "replica" not in django_settings.DATABASES
     assert report_db_alias() == "default"
