@@ -48,8 +48,9 @@ format: install
 	$(BIN)/ruff format .
 
 # The HTTP benchmark drives the server with wrk (Debian package), installed here when missing.
-# On generated data: BENCH_DATABASE_URL=postgres://… make bench (see docs/scaling.md).
-bench: migrate
+# On generated data: BENCH_DATABASE_URL=postgres://… make bench (see docs/scaling.md); without
+# it the benchmarks read their own var/bench-history.sqlite3, generated on the first run.
+bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| echo "wrk is missing (apt-get install wrk): bench.http will report an error"
 	$(BIN)/python -m bench

@@ -2,7 +2,11 @@
 
 python -m bench        (or: make bench)
 BENCH_ONLY=http,worklists python -m bench    (only these modules)
-BENCH_DATABASE_URL=postgres://…/motcua_load python -m bench    (another database than DATABASE_URL)
+BENCH_DATABASE_URL=postgres://…/motcua_load python -m bench    (the database to read, e.g. generated)
+
+Without BENCH_DATABASE_URL the benchmarks read var/bench-history.sqlite3, made on first use
+(migrated, then `motcua generate_load` with BENCH_FRESH_DOSSIERS dossiers, default 20,000), so
+`make bench` on a fresh machine has history to read and never writes into the working database.
 
 A module's `run()` returns a flat dict of figures. Two suffixes pair figures in the table:
 - `<name>_floor`: the same quantity measured for the cheapest comparable thing in the same run
@@ -28,6 +32,33 @@ from zoneinfo import ZoneInfo
 import bench
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _history_database() -> bool:
+    """Point DATABASE_URL at the database to read; True when it is the benchmarks' own."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        os.environ["DATABASE_URL"] = url
+        return False
+    var = Path(os.environ.get("MOTCUA_VAR_DIR") or ROOT / "var")
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{var / 'bench-history.sqlite3'}"
+    return True
+
+
+def _fill_history() -> None:
+    """The benchmarks' own database, made once: migrated, then generated history."""
+    from django.core.management import call_command
+
+    from motcua.dossiers.models import Dossier
+
+    call_command("migrate", verbosity=0)
+    if Dossier.objects.exists():
+        return
+    count = int(os.environ.get("BENCH_FRESH_DOSSIERS", "20000"))
+    print(f"… no history yet: motcua generate_load --dossiers {count}", file=sys.stderr)
+    call_command("generate_load", dossiers=count)
 
 
 def _modules() -> list[str]:
@@ -93,11 +124,12 @@ def print_table(rows: list[dict]) -> None:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if os.environ.get("BENCH_DATABASE_URL"):  # e.g. the database generate_load filled
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    own = _history_database()
     import django
 
     django.setup()  # some benchmarks read or write the database
+    if own:
+        _fill_history()
 
     results: dict[str, dict] = {}
     failed = False
