@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from motcua.common.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierStep, StepStatus
 from motcua.dossiers.statuses import ACTIONS, Action
-from motcua.organizations.access import AgencyScope, is_system_admin, visible_agencies
+from motcua.organizations.access import AgencyScope, is_system_admin
 from motcua.organizations.models import Agency, Membership, Role
 
 HANDLER_ROLES = (Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.LEADER)
@@ -54,14 +54,9 @@ def dossiers_visible_to(user, scope: AgencyScope | None = None) -> QuerySet[Doss
     if not _may_hold_roles(user):
         return Dossier.objects.none()
     scope = scope or AgencyScope.of(user)
-    if scope.as_subqueries:
-        if is_system_admin(user):
-            return Dossier.objects.all()
-        agencies = visible_agencies(user)
-    else:
-        agencies = scope.visible()
-        if agencies is None:
-            return Dossier.objects.all()
+    agencies = scope.visible()
+    if agencies is None or (scope.as_subqueries and is_system_admin(user)):
+        return Dossier.objects.all()
     through_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies)
     return Dossier.objects.filter(
         Q(receiving_agency__in=agencies) | Q(competent_agency__in=agencies) | Exists(through_step)
